@@ -1,0 +1,470 @@
+"""Agreements and memoranda: parties, signatories, areas, dates, lifecycle, documents, quotas."""
+
+import datetime
+import hashlib
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cooperation.lib.academic_years import ACADEMIC_YEAR_PATTERN, validate_academic_year
+from partners.models import Contact, Institution, Unit
+
+EXPIRING_SOON = datetime.timedelta(days=90)
+
+
+class AreaOfCooperation(models.Model):
+    """An entry of the controlled list of areas of cooperation (administrators keep it)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=150)  # translated: see translation.py
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("area of cooperation")
+        verbose_name_plural = _("areas of cooperation")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class AgreementQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date | None = None):
+        """Signed, started and not past expiry (an automatically renewing one does not lapse)."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(expires_on__isnull=True) | Q(expires_on__gte=on) | Q(auto_renews=True),
+            status=Agreement.Status.SIGNED,
+        )
+
+    def expiring(self, within: datetime.timedelta, on: datetime.date | None = None):
+        """In force, and its fixed expiry date falls within the period from `on`."""
+        on = on or timezone.localdate()
+        return self.in_force(on).filter(auto_renews=False, expires_on__lte=on + within)
+
+    def expired(self, on: datetime.date | None = None):
+        """Signed, not renewed or terminated, and past its expiry date."""
+        on = on or timezone.localdate()
+        return self.filter(status=Agreement.Status.SIGNED, auto_renews=False, expires_on__lt=on)
+
+    def owned_by(self, unit: Unit):
+        return self.filter(responsible_unit=unit)
+
+
+class Agreement(models.Model):
+    unit_path = "responsible_unit"  # see cooperation.lib.permissions
+
+    class Kind(models.TextChoices):
+        MOU = "mou", _("Memorandum of understanding")
+        MOC = "moc", _("Memorandum of cooperation")
+        FRAMEWORK = "framework", _("Framework agreement")
+        EXCHANGE = "exchange", _("Student/staff exchange agreement")
+        DOUBLE_DEGREE = "double_degree", _("Double degree agreement")
+        JOINT_DEGREE = "joint_degree", _("Joint degree agreement")
+        TWO_PLUS_TWO = "two_plus_two", _("2+2 program agreement")
+        INTERNSHIP = "internship", _("Internship/practical training agreement")
+        RESEARCH = "research", _("Research collaboration agreement")
+        ERASMUS_IIA = "erasmus_iia", _("Erasmus+ inter-institutional agreement")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        NEGOTIATION = "negotiation", _("Under negotiation")
+        SIGNED = "signed", _("Signed")
+        RENEWED = "renewed", _("Renewed")
+        TERMINATED = "terminated", _("Terminated")
+
+    # Which status a user may move an agreement to by hand. "Renewed" comes only from
+    # agreements.services.agreement_renew, which also creates the successor.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.NEGOTIATION, Status.SIGNED},
+        Status.NEGOTIATION: {Status.DRAFT, Status.SIGNED},
+        Status.SIGNED: {Status.TERMINATED},
+        Status.RENEWED: set(),
+        Status.TERMINATED: set(),
+    }
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MOU)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    registration_number = models.CharField(_("registration number"), max_length=60, blank=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    areas = models.ManyToManyField(
+        AreaOfCooperation, verbose_name=_("areas of cooperation"), blank=True, related_name="agreements"
+    )
+    responsible_unit = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreements_responsible",
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    valid_from = models.DateField(_("in force from"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, help_text=_("Empty if open-ended."))
+    auto_renews = models.BooleanField(_("renews automatically"), default=False)
+    renewal_term_months = models.PositiveSmallIntegerField(
+        _("renewal term (months)"), null=True, blank=True, help_text=_("Each automatic renewal extends it by this.")
+    )
+    renewal_notice_days = models.PositiveSmallIntegerField(
+        _("notice period (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Notice of non-renewal must be given this many days before expiry."),
+    )
+    renews = models.OneToOneField(
+        "self",
+        verbose_name=_("renews"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewed_by",
+        help_text=_("The earlier agreement this one continues."),
+    )
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_reason = models.TextField(_("reason for termination"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[areas])
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                name="agreement_registration_number_unique",
+                condition=~Q(registration_number=""),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(valid_from__isnull=True) | Q(expires_on__gt=F("valid_from")),
+                name="agreement_expires_after_start",
+                violation_error_message=_("The expiry date must come after the date it enters into force."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(signed_on__isnull=True) | Q(expires_on__gt=F("signed_on")),
+                name="agreement_expires_after_signature",
+                violation_error_message=_("The expiry date must come after the signature."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="terminated") | (Q(terminated_on__isnull=False) & ~Q(termination_reason="")),
+                name="agreement_termination_has_date_and_reason",
+                violation_error_message=_("A terminated agreement needs the date and the reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(auto_renews=True)
+                | (Q(renewal_term_months__isnull=True) & Q(renewal_notice_days__isnull=True)),
+                name="agreement_renewal_terms_only_when_auto_renewing",
+                violation_error_message=_(
+                    "A renewal term and notice period apply only to an agreement that renews automatically."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(auto_renews=False) | Q(expires_on__isnull=False),
+                name="agreement_auto_renewal_needs_expiry",
+                violation_error_message=_("An agreement that renews automatically needs the date its first term ends."),
+            ),
+            models.CheckConstraint(condition=~Q(renews=F("id")), name="agreement_does_not_renew_itself"),
+        ]
+        indexes = [
+            # Agreement.objects.expiring() and the reminder sweep: status first, then the date.
+            models.Index(fields=["status", "expires_on"], name="agreement_status_expires"),
+            # The agreement list filtered by kind.
+            models.Index(fields=["kind", "status"], name="agreement_kind_status"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:agreement-detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.SIGNED and not self.signed_on:
+            raise ValidationError({"signed_on": _("A signed agreement needs its date of signature.")})
+
+    # Derived state: computed from the dates, never stored.
+    def current_term_end(self, on: datetime.date | None = None) -> datetime.date | None:
+        """The end of the term running on `on`: expires_on, rolled forward for automatic renewals."""
+        if self.expires_on is None or not self.auto_renews:
+            return self.expires_on
+        on = on or timezone.localdate()
+        end = self.expires_on
+        months = self.renewal_term_months or 12
+        while end < on:
+            end = add_months(end, months)
+        return end
+
+    def notice_deadline(self, on: datetime.date | None = None) -> datetime.date | None:
+        """The last day to give notice of non-renewal for the current term."""
+        end = self.current_term_end(on)
+        if end is None or not self.auto_renews:
+            return None
+        return end - datetime.timedelta(days=self.renewal_notice_days or 0)
+
+    def days_left(self, on: datetime.date | None = None) -> int | None:
+        on = on or timezone.localdate()
+        end = self.current_term_end(on)
+        return None if end is None else (end - on).days
+
+    def state(self, on: datetime.date | None = None) -> str:
+        """draft, negotiation, renewed, terminated, pending, active, expiring or expired."""
+        on = on or timezone.localdate()
+        if self.status != self.Status.SIGNED:
+            return self.status
+        if self.valid_from and self.valid_from > on:
+            return "pending"
+        days = self.days_left(on)
+        if days is None or self.auto_renews:
+            return "active"
+        if days < 0:
+            return "expired"
+        if days <= EXPIRING_SOON.days:
+            return "expiring"
+        return "active"
+
+    def renewal_chain(self) -> list["Agreement"]:
+        """Every agreement of the chain this one belongs to, oldest first."""
+        first = self
+        seen = {self.pk}
+        while first.renews_id and first.renews_id not in seen:
+            first = first.renews
+            seen.add(first.pk)
+        chain = [first]
+        while True:
+            successor = Agreement.objects.filter(renews=chain[-1]).first()
+            if successor is None or successor.pk in {a.pk for a in chain}:
+                return chain
+            chain.append(successor)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, clamped to the month's end (31 January + 1 month = 28/29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last_day))
+
+
+class AgreementParty(models.Model):
+    """A signing party: a partner institution, or one of our own units (the university itself,
+    a faculty, the university's college)."""
+
+    unit_path = "agreement__responsible_unit"  # see cooperation.lib.permissions
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("partner institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("our unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(institution__isnull=False) & Q(unit__isnull=True))
+                | (Q(institution__isnull=True) & Q(unit__isnull=False)),
+                name="party_is_institution_or_unit",
+                violation_error_message=_("A party is either a partner institution or one of our units."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "institution"],
+                name="party_institution_once",
+                condition=Q(institution__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "unit"], name="party_unit_once", condition=Q(unit__isnull=False)
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.institution or self.unit)
+
+    @property
+    def is_ours(self) -> bool:
+        return self.unit_id is not None
+
+
+class Signatory(models.Model):
+    unit_path = "agreement__responsible_unit"  # see cooperation.lib.permissions
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    party = models.ForeignKey(
+        AgreementParty, verbose_name=_("signs for"), on_delete=models.CASCADE, related_name="signatories"
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        ordering = ["party__order", "id"]
+
+    def __str__(self):
+        return f"{self.full_name}, {self.position}" if self.position else self.full_name
+
+    def clean(self):
+        super().clean()
+        if self.party_id and self.agreement_id and self.party.agreement_id != self.agreement_id:
+            raise ValidationError({"party": _("The signatory must sign for a party of this agreement.")})
+
+
+class Quota(models.Model):
+    """Places agreed per academic year and direction (EWP cooperation conditions)."""
+
+    unit_path = "agreement__responsible_unit"  # see cooperation.lib.permissions
+
+    class Direction(models.TextChoices):
+        OUTGOING = "outgoing", _("Outgoing")
+        INCOMING = "incoming", _("Incoming")
+
+    class Category(models.TextChoices):
+        STUDENT_STUDIES = "student_studies", _("Student studies")
+        STUDENT_TRAINEESHIP = "student_traineeship", _("Student traineeship")
+        STAFF_TEACHING = "staff_teaching", _("Staff teaching")
+        STAFF_TRAINING = "staff_training", _("Staff training")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="quotas")
+    academic_year = models.CharField(_("academic year"), max_length=9, validators=[validate_academic_year])
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    places = models.PositiveSmallIntegerField(_("places"))
+    total_months = models.DecimalField(_("months in total"), max_digits=6, decimal_places=1, null=True, blank=True)
+    total_days = models.PositiveIntegerField(_("days in total"), null=True, blank=True)
+    subject_area = models.CharField(_("subject area (ISCED-F)"), max_length=10, blank=True)
+    eqf_levels = models.CharField(_("EQF levels"), max_length=20, blank=True, help_text=_("e.g. 6, 7"))
+    language_requirements = models.CharField(_("language requirements"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        ordering = ["academic_year", "direction", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "academic_year", "direction", "category", "subject_area"], name="quota_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(academic_year__regex=ACADEMIC_YEAR_PATTERN), name="quota_academic_year_format"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.academic_year} {self.get_direction_display()} {self.get_category_display()}: {self.places}"
+
+
+class AgreementDocument(models.Model):
+    """A document of an agreement (the signed scan, a draft, an annex), kept in versions."""
+
+    unit_path = "agreement__responsible_unit"  # see cooperation.lib.permissions
+
+    class Kind(models.TextChoices):
+        SIGNED = "signed", _("Signed copy")
+        DRAFT = "draft", _("Draft")
+        ANNEX = "annex", _("Annex")
+        CORRESPONDENCE = "correspondence", _("Correspondence")
+        OTHER = "other", _("Other")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DRAFT)
+    title = models.CharField(_("title"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["kind", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def latest_version(self):
+        return self.versions.order_by("-number").first()
+
+
+def _document_path(instance: "DocumentVersion", filename: str) -> str:
+    # The stored name is random: the user's file name is kept in original_name only, so no
+    # uploaded name ever reaches the file system.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"agreements/{instance.document.agreement_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class DocumentVersion(models.Model):
+    unit_path = "document__agreement__responsible_unit"  # see cooperation.lib.permissions
+
+    document = models.ForeignKey(AgreementDocument, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=_document_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    comment = models.CharField(_("comment"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="document_version_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="document_version_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.document} v{self.number}"
+
+    @staticmethod
+    def digest(fileobj) -> str:
+        sha = hashlib.sha256()
+        for chunk in fileobj.chunks():
+            sha.update(chunk)
+        return sha.hexdigest()

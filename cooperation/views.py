@@ -1,0 +1,107 @@
+import datetime
+
+import redis
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView, TemplateView
+
+from agreements.models import Agreement
+from cooperation.lib.views import ViewPermissionMixin
+from cooperation.models import FollowUpAction, Visit
+from mobility.models import Participant
+from partners.models import Institution
+
+
+def _database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except DatabaseError as error:
+        return f"down: {error.__class__.__name__}"
+
+
+def _redis_state() -> str:
+    if not settings.REDIS_URL:
+        return "not configured (filesystem broker)"
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping()
+        return "ok"
+    except redis.RedisError as error:
+        return f"down: {error.__class__.__name__}"
+
+
+@never_cache
+def healthz(request):
+    """200 when the database and Redis answer, 503 when one of them does not (for load balancers)."""
+    state = {"database": _database_state(), "redis": _redis_state()}
+    healthy = all(value == "ok" or value.startswith("not configured") for value in state.values())
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **state}, status=200 if healthy else 503)
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """What needs attention today: what the office opens first thing in the morning."""
+
+    template_name = "cooperation/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["expiring_agreements"] = (
+            Agreement.objects.expiring(within=datetime.timedelta(days=90))
+            .select_related("responsible_unit")
+            .order_by("expires_on")[:10]
+        )
+        context["upcoming_visits"] = (
+            Visit.objects.upcoming(within=datetime.timedelta(days=14))
+            .select_related("host_unit")
+            .order_by("starts_on")[:10]
+        )
+        context["overdue_actions"] = (
+            FollowUpAction.objects.overdue().select_related("visit", "owner").order_by("due_on")[:10]
+        )
+        return context
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """Key figures for the rector's office (the full dashboard is built on top of this)."""
+
+    template_name = "cooperation/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["figures"] = {
+            "active_partners": Institution.objects.current().active().count(),
+            "agreements_in_force": Agreement.objects.in_force().count(),
+            "agreements_expiring": Agreement.objects.expiring(within=datetime.timedelta(days=90)).count(),
+            "upcoming_visits": Visit.objects.upcoming().count(),
+            "outgoing_participants": Participant.objects.active().filter(direction="outgoing").count(),
+            "incoming_participants": Participant.objects.active().filter(direction="incoming").count(),
+        }
+        return context
+
+
+class VisitListView(ViewPermissionMixin, ListView):
+    model = Visit
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Visit.objects.select_related("host_unit").prefetch_related("partners")
+
+
+class VisitDetailView(ViewPermissionMixin, DetailView):
+    model = Visit
+
+    def get_queryset(self):
+        return Visit.objects.select_related("host_unit", "responsible_person").prefetch_related(
+            "partners",
+            "areas",
+            "agreements_signed",
+            "outcomes",
+            "gifts",
+            "actions__owner",
+            "participants__contact__institution",
+            "participants__user",
+        )

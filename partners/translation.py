@@ -1,0 +1,14 @@
+import simple_history
+from modeltranslation.translator import TranslationOptions, register
+
+from partners.models import Unit
+
+
+@register(Unit)
+class UnitTranslationOptions(TranslationOptions):
+    fields = ("name",)
+
+
+# History is registered here, after the translation fields exist: a HistoricalRecords() on
+# a translated model fails on save (django-simple-history with django-modeltranslation).
+simple_history.register(Unit)
