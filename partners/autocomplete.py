@@ -1,0 +1,81 @@
+"""Autocomplete for institutions and contacts: a JSON endpoint and the form widget that uses it.
+
+A partner list grows to thousands of names in several scripts, so a form never renders them all
+as <option>s: the widget renders only the chosen ones, and static/js/autocomplete.js asks the
+endpoint as the user types, matching any name variant (Institution.objects.search).
+"""
+
+from django import forms
+from django.db.models import Q
+from django.http import JsonResponse
+from django.views import View
+
+from cooperation.lib.views import ViewPermissionMixin
+from partners.models import Contact, Institution
+
+RESULTS = 20
+
+
+class InstitutionAutocompleteView(ViewPermissionMixin, View):
+    permission_required = "partners.view_institution"
+
+    def get(self, request):
+        query = request.GET.get("q", "").strip()
+        institutions = Institution.objects.current().search(query).order_by("name")[:RESULTS] if query else []
+        return JsonResponse(
+            {
+                "results": [
+                    {"id": institution.pk, "text": f"{institution.name} ({institution.country.code})"}
+                    for institution in institutions
+                ]
+            }
+        )
+
+
+class ContactAutocompleteView(ViewPermissionMixin, View):
+    permission_required = "partners.view_contact"
+
+    def get(self, request):
+        query = request.GET.get("q", "").strip()
+        contacts = Contact.objects.select_related("institution").order_by("full_name")
+        if query:
+            contacts = contacts.filter(Q(full_name__icontains=query) | Q(native_name__icontains=query))
+        institution_id = request.GET.get("institution", "")
+        if institution_id.isdigit():
+            contacts = contacts.filter(institution_id=int(institution_id))
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": contact.pk,
+                        "text": f"{contact} — {contact.institution.short_name or contact.institution.name}",
+                    }
+                    for contact in contacts[:RESULTS]
+                ]
+            }
+        )
+
+
+class AutocompleteSelect(forms.Select):
+    """A <select> that holds only the chosen option and is filled as the user types."""
+
+    def __init__(self, url_name: str, attrs=None):
+        super().__init__(attrs)
+        self.url_name = url_name
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        attrs = {**(attrs or {}), "data-autocomplete-url": reverse(self.url_name)}
+        return super().get_context(name, value, attrs)
+
+    def optgroups(self, name, value, attrs=None):
+        # Only the selected choice (and the empty one) is rendered: the rest come from the endpoint.
+        chosen = {str(item) for item in value if item not in (None, "")}
+        queryset = self.choices.queryset.filter(pk__in=chosen) if chosen else self.choices.queryset.none()
+        self.choices.queryset = queryset
+        return super().optgroups(name, value, attrs)
+
+
+class AutocompleteSelectMultiple(AutocompleteSelect, forms.SelectMultiple):
+    pass
