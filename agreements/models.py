@@ -82,8 +82,8 @@ class Agreement(models.Model):
         RENEWED = "renewed", _("Renewed")
         TERMINATED = "terminated", _("Terminated")
 
-    # Which status a user may move an agreement to by hand. "Renewed" comes only from
-    # agreements.services.agreement_renew, which also creates the successor.
+    # Which status a user may move an agreement to by hand. "Renewed" is set by
+    # agreements.services when the agreement's successor is signed.
     TRANSITIONS = {
         Status.DRAFT: {Status.NEGOTIATION, Status.SIGNED},
         Status.NEGOTIATION: {Status.DRAFT, Status.SIGNED},
@@ -209,10 +209,14 @@ class Agreement(models.Model):
         if self.expires_on is None or not self.auto_renews:
             return self.expires_on
         on = on or timezone.localdate()
-        end = self.expires_on
         months = self.renewal_term_months or 12
+        # Count whole terms from the first expiry, so that monthly terms of a 31 January
+        # agreement end on 28 February and then 31 March, not 28 March.
+        terms = 0
+        end = self.expires_on
         while end < on:
-            end = add_months(end, months)
+            terms += 1
+            end = add_months(self.expires_on, terms * months)
         return end
 
     def notice_deadline(self, on: datetime.date | None = None) -> datetime.date | None:
