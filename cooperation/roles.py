@@ -13,7 +13,17 @@ RECTOR = "Rector's office"
 DOMAIN_APPS = ("partners", "agreements", "mobility", "cooperation")
 
 # Reference lists that only the office (and administrators) maintain.
-OFFICE_ONLY_MODELS = {"partners.unit", "partners.profile", "partners.tag", "agreements.areaofcooperation"}
+OFFICE_ONLY_MODELS = {
+    "partners.unit",
+    "partners.profile",
+    "partners.tag",
+    "agreements.areaofcooperation",
+    # The reminder machinery: coordinators read their notifications, the office runs the rest.
+    "cooperation.reminder",
+    "cooperation.notification",
+    "cooperation.reminderpolicy",
+    "cooperation.sweeprun",
+}
 # Rows that live inside a coordinator's record and are added and removed with it.
 CHILD_MODELS = {
     "agreements.agreementparty",
@@ -50,10 +60,12 @@ def sync_role_permissions(apps, schema_editor=None) -> None:
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations ran; a data migration needs them now.
+    # (A migration's app configs have no models module; the real registry's must be left as is.)
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

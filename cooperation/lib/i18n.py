@@ -17,7 +17,10 @@ def _add_language_fallback(self, localedirs=None):
     language = self.language()
     fallback_language = getattr(settings, "LANGUAGE_FALLBACKS", {}).get(language)
     if fallback_language and self.domain == "django":
+        # The fallback's own catalogue already falls back to LANGUAGE_CODE. Adding that again
+        # here would walk down the shared chain and make English its own fallback (a loop).
         self.add_fallback(trans_real.translation(fallback_language))
+        return
     _original_add_fallback(self, localedirs)
 
 
