@@ -1,0 +1,61 @@
+"""What every ModelAdmin of the portal shares: audit history, and the coordinator's unit rule."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cooperation.lib.permissions import can_change
+from cooperation.lib.text import fold
+
+
+class UnitScopedAdminMixin:
+    """Model permissions say what a role may do to a kind of record; a faculty coordinator may
+    additionally change or delete only the records of their own unit (cooperation.lib.permissions)."""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_change(request.user, obj))
+
+
+class PortalAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
+    """A ModelAdmin with the audit history ("History" button: who changed what, when)."""
+
+    list_per_page = 50
+
+
+class ScopedInline(UnitScopedAdminMixin):
+    """An inline whose rows may be changed only by whoever may change the parent record."""
+
+    extra = 0
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        allowed = super().has_add_permission(request, obj)
+        return allowed and (obj is None or can_change(request.user, obj))
+
+
+class StackedInline(ScopedInline, admin.StackedInline):
+    pass
+
+
+class TabularInline(ScopedInline, admin.TabularInline):
+    pass
+
+
+class InstitutionNameSearchMixin:
+    """Search that also matches the institution's names in any script, ignoring case and accents,
+    through Institution.search_text at `institution_search_path` (the one place names are folded)."""
+
+    institution_search_path = ""
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        folded = fold(search_term)
+        if folded and self.institution_search_path:
+            by_name = queryset.filter(**{f"{self.institution_search_path}__contains": folded})
+            results = results | by_name
+            may_have_duplicates = True
+        return results, may_have_duplicates
