@@ -4,11 +4,17 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperation.settings")
 
 app = Celery("cooperation")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# The queues a worker consumes when started without -Q: the reminder sweep, e-mails (routed by
+# CELERY_TASK_ROUTES in settings) and everything else.
+app.conf.task_queues = tuple(
+    Queue(name, Exchange(name), routing_key=name) for name in ("default", "reminders", "email")
+)
 app.autodiscover_tasks()
 
 

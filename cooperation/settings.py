@@ -185,3 +185,47 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Reminders (issue 4): queues, routes and the defaults of the reminder policy.
+# ---------------------------------------------------------------------------------------------
+# The sweep, the retries and the digest run on "reminders"; each e-mail is one task on "email",
+# so a slow mail server never holds up the sweep. The worker of `make run` consumes both.
+CELERY_TASK_ROUTES = {
+    "cooperation.tasks.reminders_sweep": {"queue": "reminders"},
+    "cooperation.tasks.reminders_requeue": {"queue": "reminders"},
+    "cooperation.tasks.weekly_digest": {"queue": "reminders"},
+    "cooperation.tasks.reminder_send": {"queue": "email"},
+}
+# Days before each due date (0: the day itself; negative: days after it, i.e. overdue). These
+# are the defaults of the reminder policy, which an administrator changes in the admin.
+REMINDER_THRESHOLDS = {
+    "agreement_expiry": [180, 90, 30, 7, 0],
+    "agreement_notice": [180, 90, 30, 7, 0],
+    "visit_start": [7, 1],
+    "action_due": [2, -1],
+    "program_application": [30, 7, 1],
+    "program_nomination": [30, 7, 1],
+    "participant_documents": [7, 1, -1],
+}
+# A sweep still sends the most urgent reminder of a record whose due date passed up to this many
+# days ago (after an outage); older ones are not chased.
+REMINDER_CATCH_UP_DAYS = envint("REMINDER_CATCH_UP_DAYS", 14)
+# A reminder left "sending" this long (its worker died) is sent again. Longer than the send
+# task's time limit, so a slow send is never doubled.
+REMINDER_SENDING_TIMEOUT = envint("REMINDER_SENDING_TIMEOUT", 10 * 60)
+# A queued reminder whose task has not run after this long (the message was lost) is queued again.
+REMINDER_REQUEUE_AFTER = envint("REMINDER_REQUEUE_AFTER", 10 * 60)
+# A failed send waits RETRY_BASE_DELAY * 2**(attempts - 1) seconds, at most RETRY_MAX_DELAY.
+REMINDER_RETRY_BASE_DELAY = envint("REMINDER_RETRY_BASE_DELAY", 60)
+REMINDER_RETRY_MAX_DELAY = envint("REMINDER_RETRY_MAX_DELAY", 6 * 60 * 60)
+# After this many attempts a reminder stays failed (visible in the admin) until retried by hand.
+REMINDER_MAX_ATTEMPTS = envint("REMINDER_MAX_ATTEMPTS", 50)
+# The language of the e-mails to the office's shared mailbox.
+REMINDER_MAILBOX_LANGUAGE = envstr("REMINDER_MAILBOX_LANGUAGE", LANGUAGE_CODE)
+# Administrators are warned when no sweep has finished for this long (it runs every morning).
+REMINDER_SWEEP_LATE_HOURS = envint("REMINDER_SWEEP_LATE_HOURS", 26)
+# The weekly digest looks this many days ahead.
+DIGEST_HORIZON_DAYS = envint("DIGEST_HORIZON_DAYS", 30)
+# The bell with the unread count and the administrators' warning, on every page.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("cooperation.context_processors.notifications")

@@ -1,0 +1,39 @@
+"""The notifications page: a user's own notifications, newest first, marked read one by one or
+all at once. Opening one marks it read and goes to its record."""
+
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import ListView
+
+from cooperation.lib.views import ViewPermissionMixin
+from cooperation.models import Notification
+from cooperation.notifications import notifications_mark_read
+
+
+class NotificationListView(ViewPermissionMixin, ListView):
+    model = Notification
+    paginate_by = 30
+    template_name = "cooperation/notifications.html"
+    context_object_name = "notifications"
+
+    def get_queryset(self):
+        return Notification.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+
+    def post(self, request, *args, **kwargs):
+        """open=<id>: mark read and go to the record; read=<id>: mark read; read=all: all of them."""
+        back = reverse("notifications")
+        if request.POST.get("open", "").isdigit():
+            notification = get_object_or_404(Notification, pk=request.POST["open"], user=request.user)
+            notifications_mark_read(user=request.user, notification_id=notification.pk)
+            safe = url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()})
+            return HttpResponseRedirect(notification.url if notification.url and safe else back)
+        target = request.POST.get("read", "")
+        if target == "all":
+            notifications_mark_read(user=request.user)
+        elif target.isdigit():
+            notification = get_object_or_404(Notification, pk=target, user=request.user)
+            notifications_mark_read(user=request.user, notification_id=notification.pk)
+        page = request.POST.get("page", "")
+        return HttpResponseRedirect(f"{back}?page={page}" if page.isdigit() else back)

@@ -1,0 +1,68 @@
+"""Celery tasks of the reminders: thin interfaces that take ids (or a date) and call a service.
+
+Beat (django-celery-beat, schedules in the database, created by migration 0004) starts the
+sweep every morning, the digest every Monday and the requeue every ten minutes. Nothing is
+scheduled weeks ahead: the sweep finds what is due each day.
+"""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from cooperation import digest, notifications, reminders
+from cooperation.models import Reminder
+
+# A retry scheduled further ahead than this is left to reminders_requeue: a Redis message with
+# an ETA beyond the broker's visibility timeout (an hour) would be delivered twice.
+MAX_RETRY_COUNTDOWN = 30 * 60
+
+
+def _day(on: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(on) if on else None
+
+
+def queue_ready_reminders() -> int:
+    """Hand every reminder that is waiting (new, or failed and due for a retry) to the workers."""
+    ready = Reminder.objects.mark_ready_for_queue(timezone.now())
+    for reminder_id in ready:
+        reminder_send.delay_on_commit(reminder_id)
+    return len(ready)
+
+
+@shared_task(acks_late=True)
+def reminders_sweep(on: str | None = None) -> dict:
+    """The daily sweep; `on` (YYYY-MM-DD) defaults to today in the portal's time zone."""
+    report = reminders.reminders_sweep(on=_day(on), triggered_by="beat")
+    return {
+        "on": report.on.isoformat(),
+        "due_items": report.due_items,
+        "planned": len(report.planned),
+        "superseded": report.superseded,
+        "queued": queue_ready_reminders(),
+    }
+
+
+@shared_task(acks_late=True)
+def reminders_requeue() -> int:
+    """Every few minutes: reminders stuck in "sending" by a dead worker, failed ones due for a
+    retry and queued ones whose message was lost go (back) to the workers."""
+    Reminder.objects.release_stuck(timezone.now())
+    return queue_ready_reminders()
+
+
+@shared_task(acks_late=True)
+def weekly_digest(on: str | None = None) -> int:
+    digest.digest_record(on=_day(on))
+    return queue_ready_reminders()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, time_limit=120, soft_time_limit=100)
+def reminder_send(self, reminder_id: int) -> str:
+    try:
+        reminder = notifications.reminder_deliver(reminder_id=reminder_id)
+    except notifications.ReminderNotDelivered as failure:
+        if failure.retry_in is not None and failure.retry_in <= MAX_RETRY_COUNTDOWN:
+            raise self.retry(countdown=failure.retry_in, exc=failure) from failure
+        raise
+    return reminder.state if reminder else "not claimed"
