@@ -22,7 +22,9 @@ def service_missing(what: str) -> None:
 
 @pytest.fixture
 def university(db):
-    return UnitFactory(name="International Engineering and Technology University", short_name="METU", kind=Unit.Kind.UNIVERSITY)
+    return UnitFactory(
+        name="International Engineering and Technology University", short_name="METU", kind=Unit.Kind.UNIVERSITY
+    )
 
 
 @pytest.fixture
@@ -64,3 +66,61 @@ def outsider(db):
 @pytest.fixture
 def admin_user(db):
     return make_user("admin", is_staff=True, is_superuser=True)
+
+
+# Browser tests: Playwright driving Debian's Chromium (a browser download cannot work here).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        service_missing(f"Chromium ({CHROMIUM})")
+    # Playwright's sync API runs an event loop in this thread; the live server's database
+    # calls from the test thread are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab on the live server that records console errors and any request
+    that leaves 127.0.0.1 (the portal must work on an intranet with no internet)."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.external_requests = []
+    tab.on("console", lambda message: message.type == "error" and tab.console_errors.append(message.text))
+    tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
+    tab.on(
+        "request",
+        lambda request: (
+            request.url.startswith(("http://", "https://"))
+            and not request.url.startswith(live_server.url)
+            and tab.external_requests.append(request.url)
+        ),
+    )
+    yield tab
+    context.close()
+
+
+def log_in(page, username: str, password: str = "secret") -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

@@ -19,5 +19,15 @@ class AgreementDetailView(ViewPermissionMixin, DetailView):
 
     def get_queryset(self):
         return Agreement.objects.select_related("responsible_unit", "responsible_person", "renews").prefetch_related(
-            "parties__institution", "parties__unit", "signatories__party", "areas", "quotas"
+            "parties__institution",
+            "parties__unit",
+            "signatories__party__institution",
+            "signatories__party__unit",
+            "areas",
+            "quotas",
+            "documents",
         )
+
+    def get_context_data(self, **kwargs):
+        # Computed once here: the template would run its queries again on every use.
+        return super().get_context_data(renewal_chain=self.object.renewal_chain(), **kwargs)

@@ -2,7 +2,6 @@ import datetime
 
 import redis
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -42,21 +41,25 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "unavailable", **state}, status=200 if healthy else 503)
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
+class HomeView(ViewPermissionMixin, TemplateView):
     """What needs attention today: what the office opens first thing in the morning."""
 
     template_name = "cooperation/home.html"
+    # Someone who may not see these records has nothing to attend to here.
+    permission_required = ("agreements.view_agreement", "cooperation.view_visit", "cooperation.view_followupaction")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["expiring_agreements"] = (
             Agreement.objects.expiring(within=datetime.timedelta(days=90))
             .select_related("responsible_unit")
+            .prefetch_related("parties__institution", "parties__unit")
             .order_by("expires_on")[:10]
         )
         context["upcoming_visits"] = (
             Visit.objects.upcoming(within=datetime.timedelta(days=14))
             .select_related("host_unit")
+            .prefetch_related("partners")
             .order_by("starts_on")[:10]
         )
         context["overdue_actions"] = (
@@ -65,10 +68,17 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class DashboardView(LoginRequiredMixin, TemplateView):
+class DashboardView(ViewPermissionMixin, TemplateView):
     """Key figures for the rector's office (the full dashboard is built on top of this)."""
 
     template_name = "cooperation/dashboard.html"
+    # The figures count these records: whoever may not see them may not see their numbers.
+    permission_required = (
+        "partners.view_institution",
+        "agreements.view_agreement",
+        "cooperation.view_visit",
+        "mobility.view_participant",
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

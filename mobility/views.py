@@ -14,6 +14,8 @@ class ProgramListView(ViewPermissionMixin, ListView):
             Program.objects.select_related("unit", "agreement")
             .prefetch_related("partners")
             .annotate(participant_count=Count("participants"))
+            # Django drops Meta.ordering from aggregate queries; pages need a stable order.
+            .order_by("-academic_year", "title", "pk")
         )
 
 
@@ -22,5 +24,5 @@ class ProgramDetailView(ViewPermissionMixin, DetailView):
 
     def get_queryset(self):
         return Program.objects.select_related("unit", "agreement", "coordinator").prefetch_related(
-            "partners", "participants__partner_institution"
+            "partners", "participants__partner_institution", "participants__unit"
         )

@@ -18,4 +18,13 @@ class InstitutionDetailView(ViewPermissionMixin, DetailView):
     model = Institution
 
     def get_queryset(self):
-        return Institution.objects.prefetch_related("names", "contacts", "tags")
+        # String lookups: partners imports no app above it, yet shows what points to it.
+        return Institution.objects.select_related("parent").prefetch_related(
+            "names",
+            "contacts",
+            "tags",
+            "children",
+            "agreement_parties__agreement",
+            "visits__host_unit",
+            "programs",
+        )

@@ -1,0 +1,36 @@
+"""Small template helpers shared by the portal's pages."""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def days_from_today(day: datetime.date | None) -> int | None:
+    """Whole days from today (in the portal's time zone) to `day`: negative when it has passed."""
+    if day is None:
+        return None
+    return (day - timezone.localdate()).days
+
+
+@register.filter
+def days_before_today(day: datetime.date | None) -> int | None:
+    """Whole days from `day` to today: how overdue something due on `day` is."""
+    if day is None:
+        return None
+    return (timezone.localdate() - day).days
+
+
+@register.simple_tag
+def page_numbers(page_obj):
+    """The page numbers to link to around the current page, with ellipses (Paginator.ELLIPSIS) between."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def partner_institutions(parties) -> list:
+    """The partner institutions among an agreement's parties (`agreement.parties.all`, prefetched), in order."""
+    return [party.institution for party in parties if not party.is_ours]

@@ -1,0 +1,93 @@
+"""Every URL of the portal, generated from the URL configuration, refuses an anonymous visitor
+and a user without a role, and opens for the rector's office. A new URL without a rule fails."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from cooperation.tests import factories
+
+# URLs that anyone may open, and why.
+PUBLIC = {
+    "healthz",  # load balancers ask it
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",  # choosing a language before logging in
+}
+# URLs that need a logged-in user but no role.
+ANY_USER = {"password_change", "password_change_done"}
+
+# For each URL name with arguments: how to make the object it shows (URL name -> factory).
+OBJECT_FACTORIES = {
+    "partners:institution-detail": factories.InstitutionFactory,
+    "agreements:agreement-detail": factories.AgreementFactory,
+    "cooperation:visit-detail": factories.VisitFactory,
+    "mobility:program-detail": factories.ProgramFactory,
+}
+
+
+def portal_urls(resolver=None, namespace=""):
+    """(name, pattern) for every named URL outside the Django admin."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue  # the admin checks its own permissions, tested in test_admin.py
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from portal_urls(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+ALL_URLS = sorted(dict(portal_urls()).keys())
+
+
+def url_for(name: str) -> str:
+    from django.urls import reverse
+
+    factory = OBJECT_FACTORIES.get(name)
+    if factory is None:
+        return reverse(name)
+    return reverse(name, args=[factory().pk])
+
+
+def test_every_url_has_a_rule():
+    """Adding a URL means deciding who may use it: public, any user, or a factory for its object."""
+    from django.urls import reverse
+    from django.urls.exceptions import NoReverseMatch
+
+    unruled = []
+    for name in ALL_URLS:
+        if name in PUBLIC or name in ANY_USER or name in OBJECT_FACTORIES:
+            continue
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            unruled.append(name)
+    assert unruled == [], f"add these URLs to OBJECT_FACTORIES (or PUBLIC) in {__file__}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name in ALL_URLS if name not in PUBLIC])
+def test_anonymous_visitors_are_sent_to_log_in(client, name):
+    url = url_for(name)
+    response = client.get(url)
+    assert response.status_code == 302, name
+    assert response.url.startswith("/accounts/login/"), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name in ALL_URLS if name not in PUBLIC | ANY_USER])
+def test_a_user_without_a_role_is_refused(client, outsider, name):
+    client.force_login(outsider)
+    assert client.get(url_for(name)).status_code == 403, name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name in ALL_URLS if name not in PUBLIC | ANY_USER])
+def test_the_rectors_office_reads_every_page(client, rector, name):
+    client.force_login(rector)
+    assert client.get(url_for(name)).status_code == 200, name
