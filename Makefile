@@ -5,6 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+PYTEST_ARGS ?= -n 2
 export PORT
 
 .PHONY: run test install messages migrate demo lint format bench clean
