@@ -54,9 +54,14 @@ def main() -> int:
                     break
             time.sleep(0.5)
     finally:
-        for process in processes.values():
+        for name, process in processes.items():
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                if name == "web":
+                    # runserver's autoreloader runs the server in a child: stop the whole group.
+                    os.killpg(process.pid, signal.SIGTERM)
+                else:
+                    # Celery shuts its own pool down (a warm shutdown finishes the task at hand).
+                    process.terminate()
         deadline = time.monotonic() + 10
         for process in processes.values():
             try:
