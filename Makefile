@@ -55,5 +55,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks print figures (docs/PERFORMANCE.md); they need PostgreSQL on 127.0.0.1:5432.
+bench: install
+	$(BIN)/python bench/reminder_sweep.py --agreements 100000 --visits 20000
+
 clean:
 	rm -rf $(VENV) var/broker var/static
