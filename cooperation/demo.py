@@ -184,7 +184,10 @@ class UserSpec:
 
 USERS = (
     UserSpec("admin", "Daniyar", "Abenov", None, None, "System administrator", "en", True, True),
-    UserSpec("staff", "Dana", "Seitkali", roles.OFFICE, "dic", "Chief specialist for international projects", "ru"),
+    # is_staff: the office also works in the admin (search, bulk corrections) within its role's rights.
+    UserSpec(
+        "staff", "Dana", "Seitkali", roles.OFFICE, "dic", "Chief specialist for international projects", "ru", True
+    ),
     UserSpec(
         "coordinator",
         "Yerlan",

@@ -100,6 +100,7 @@ def test_the_demo_users_log_in_with_the_given_password(client):
     assert users["coordinator"].profile.unit.name == "Faculty of Information Technology"
     assert [group.name for group in users["rector"].groups.all()] == [roles.RECTOR]
     assert users["rector"].is_staff and not users["rector"].is_superuser
+    assert users["staff"].is_staff and not users["staff"].is_superuser
     languages = {username: users[username].profile.language for username in ("admin", "staff", "coordinator", "rector")}
     assert languages == {"admin": "en", "staff": "ru", "coordinator": "kk", "rector": "ru"}
 
