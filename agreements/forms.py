@@ -1,0 +1,146 @@
+"""Forms that enter a whole agreement at once: the agreement, its parties with their
+signatories, its quotas and a first document."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement, AgreementDocument, AreaOfCooperation, Quota
+from cooperation.lib.documents import validate_document
+from partners.autocomplete import AutocompleteSelect
+from partners.models import Institution, Unit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class AgreementForm(forms.ModelForm):
+    areas = forms.ModelMultipleChoiceField(
+        AreaOfCooperation.objects.all(),
+        label=_("Areas of cooperation"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "title",
+            "kind",
+            "registration_number",
+            "purpose",
+            "areas",
+            "responsible_unit",
+            "responsible_person",
+            "signed_on",
+            "valid_from",
+            "expires_on",
+            "auto_renews",
+            "renewal_term_months",
+            "renewal_notice_days",
+            "notes",
+        ]
+        widgets = {
+            "signed_on": DateInput(),
+            "valid_from": DateInput(),
+            "expires_on": DateInput(),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = Unit.objects.filter(is_active=True)
+
+
+class PartyForm(forms.Form):
+    """A signing party and the person who signs for it: a partner institution or one of our units."""
+
+    institution = forms.ModelChoiceField(
+        Institution.objects.current(),
+        label=_("Partner institution"),
+        required=False,
+        widget=AutocompleteSelect("partners:institution-autocomplete"),
+    )
+    unit = forms.ModelChoiceField(Unit.objects.filter(is_active=True), label=_("or our unit"), required=False)
+    signatory_name = forms.CharField(label=_("Signed by"), max_length=200, required=False)
+    signatory_position = forms.CharField(label=_("Position"), max_length=255, required=False)
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        institution, unit = cleaned.get("institution"), cleaned.get("unit")
+        if institution and unit:
+            raise ValidationError(_("Choose either a partner institution or one of our units, not both."))
+        if not institution and not unit and (cleaned.get("signatory_name") or cleaned.get("signatory_position")):
+            raise ValidationError(_("Choose the party this person signs for."))
+        if cleaned.get("signatory_position") and not cleaned.get("signatory_name"):
+            self.add_error("signatory_name", _("Name the person who signed."))
+        return cleaned
+
+    @property
+    def party(self):
+        return self.cleaned_data.get("institution") or self.cleaned_data.get("unit")
+
+
+class BasePartyFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        seen = set()
+        partners = 0
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            party = form.party
+            if party is None:
+                continue
+            key = (type(party).__name__, party.pk)
+            if key in seen:
+                raise ValidationError(_("%(party)s is listed twice.") % {"party": party})
+            seen.add(key)
+            partners += isinstance(party, Institution)
+        if partners == 0:
+            raise ValidationError(_("Add at least one partner institution."))
+
+    def rows(self) -> list[dict]:
+        """The parties to keep, in order, as plain data for agreements.services."""
+        return [
+            {
+                "institution": form.cleaned_data.get("institution"),
+                "unit": form.cleaned_data.get("unit"),
+                "signatory_name": form.cleaned_data.get("signatory_name", ""),
+                "signatory_position": form.cleaned_data.get("signatory_position", ""),
+                "signed_on": form.cleaned_data.get("signed_on"),
+            }
+            for form in self.forms
+            if form.has_changed() and form.party and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+
+PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, can_delete=True)
+
+QuotaFormSet = forms.inlineformset_factory(
+    Agreement,
+    Quota,
+    fields=["academic_year", "direction", "category", "places", "total_months", "total_days", "subject_area"],
+    extra=1,
+    can_delete=True,
+)
+
+
+class DocumentUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgreementDocument.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=255, required=False)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, Word or an image (scan)."))
+    comment = forms.CharField(label=_("Comment"), max_length=255, required=False)
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        self.content_type = validate_document(uploaded)
+        return uploaded
