@@ -18,6 +18,24 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class RowFormMixin:
+    """A form shown as one table row: Bootstrap classes on each input, and its label as the
+    input's accessible name (the column header is not a <label>)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
+            widget.attrs.setdefault("aria-label", str(field.label))
+
+
 class AgreementForm(forms.ModelForm):
     areas = forms.ModelMultipleChoiceField(
         AreaOfCooperation.objects.all(),
@@ -57,7 +75,7 @@ class AgreementForm(forms.ModelForm):
         self.fields["responsible_unit"].queryset = Unit.objects.filter(is_active=True)
 
 
-class PartyForm(forms.Form):
+class PartyForm(RowFormMixin, forms.Form):
     """A signing party and the person who signs for it: a partner institution or one of our units."""
 
     institution = forms.ModelChoiceField(
@@ -125,9 +143,17 @@ class BasePartyFormSet(forms.BaseFormSet):
 
 PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, can_delete=True)
 
+
+class QuotaForm(RowFormMixin, forms.ModelForm):
+    class Meta:
+        model = Quota
+        fields = ["academic_year", "direction", "category", "places", "total_months", "total_days", "subject_area"]
+
+
 QuotaFormSet = forms.inlineformset_factory(
     Agreement,
     Quota,
+    form=QuotaForm,
     fields=["academic_year", "direction", "category", "places", "total_months", "total_days", "subject_area"],
     extra=1,
     can_delete=True,

@@ -17,10 +17,12 @@ day therefore writes nothing: no new rows, no new history records, no changed `u
 """
 
 import datetime
+import importlib
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -2258,9 +2260,10 @@ class _DemoLoader:
         self.contacts: dict[tuple[str, str], Contact] = {}
         self.main_contacts: dict[str, Contact] = {}
         self.agreements: dict[str, Agreement] = {}
-        self.areas = AreaOfCooperation.objects.in_bulk(field_name="code")
+        self.areas: dict[str, AreaOfCooperation] = {}
 
     def load(self) -> None:
+        self.ensure_reference_data()
         self.load_units()
         self.load_users()
         self.load_partners()
@@ -2268,6 +2271,16 @@ class _DemoLoader:
         self.load_agreements()
         self.load_visits()
         self.load_programs()
+
+    def ensure_reference_data(self) -> None:
+        """The roles and the areas of cooperation come from data migrations; a flushed database
+        (a transactional test, `flush`) has lost them, so put them back the same way."""
+        if Group.objects.filter(name__in=roles.ROLES).count() < len(roles.ROLES):
+            roles.sync_role_permissions(django_apps)
+        if not AreaOfCooperation.objects.exists():
+            areas_migration = importlib.import_module("agreements.migrations.0002_areas_of_cooperation")
+            areas_migration.create_areas(django_apps, None)
+        self.areas = AreaOfCooperation.objects.in_bulk(field_name="code")
 
     # Our university -------------------------------------------------------------------------
 

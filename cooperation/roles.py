@@ -9,6 +9,7 @@ unit's records) are in cooperation.lib.permissions.
 OFFICE = "International office"
 COORDINATOR = "Faculty coordinator"
 RECTOR = "Rector's office"
+ROLES = (OFFICE, COORDINATOR, RECTOR)
 
 DOMAIN_APPS = ("partners", "agreements", "mobility", "cooperation")
 

@@ -5,6 +5,8 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from cooperation.lib.permissions import can_change
+
 register = template.Library()
 
 
@@ -34,3 +36,10 @@ def page_numbers(page_obj):
 def partner_institutions(parties) -> list:
     """The partner institutions among an agreement's parties (`agreement.parties.all`, prefetched), in order."""
     return [party.institution for party in parties if not party.is_ours]
+
+
+@register.filter
+def changeable_by(obj, user) -> bool:
+    """May this user change this record? (The model permission and, for a coordinator, the unit.)"""
+    opts = obj._meta
+    return user.has_perm(f"{opts.app_label}.change_{opts.model_name}") and can_change(user, obj)
