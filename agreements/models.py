@@ -8,13 +8,14 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.lib.academic_years import ACADEMIC_YEAR_PATTERN, validate_academic_year
+from cooperation.lib.text import fold
 from partners.models import Contact, Institution, Unit
 
 EXPIRING_SOON = datetime.timedelta(days=90)
@@ -56,8 +57,36 @@ class AgreementQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(status=Agreement.Status.SIGNED, auto_renews=False, expires_on__lt=on)
 
+    def pending(self, on: datetime.date | None = None):
+        """Signed, but its term has not begun."""
+        on = on or timezone.localdate()
+        return self.filter(status=Agreement.Status.SIGNED, valid_from__gt=on)
+
+    def in_state(self, state: str, on: datetime.date | None = None):
+        """The agreements whose state() is `state`: the same rule, as a query."""
+        on = on or timezone.localdate()
+        if state == "active":
+            return self.in_force(on).exclude(auto_renews=False, expires_on__lte=on + EXPIRING_SOON)
+        if state == "expiring":
+            return self.expiring(EXPIRING_SOON, on)
+        if state == "expired":
+            return self.expired(on)
+        if state == "pending":
+            return self.pending(on)
+        return self.filter(status=state)
+
     def owned_by(self, unit: Unit):
         return self.filter(responsible_unit=unit)
+
+    def search(self, text: str):
+        """By title, registration number, or any name of a partner party (any script, case, accents)."""
+        text = text.strip()
+        if not text:
+            return self
+        partner_named = Exists(
+            AgreementParty.objects.filter(agreement=OuterRef("pk"), institution__search_text__contains=fold(text))
+        )
+        return self.filter(Q(title__icontains=text) | Q(registration_number__iexact=text) | partner_named)
 
 
 class Agreement(models.Model):

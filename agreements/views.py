@@ -1,16 +1,28 @@
-from django.views.generic import DetailView, ListView
+from django.db.models import F, Prefetch
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
 
-from agreements.models import Agreement
+from agreements.filters import AgreementFilter
+from agreements.models import Agreement, AgreementParty
+from agreements.tables import AgreementTable
+from cooperation.lib.listing import ListPageView
 from cooperation.lib.views import ViewPermissionMixin
 
 
-class AgreementListView(ViewPermissionMixin, ListView):
+class AgreementListView(ListPageView):
     model = Agreement
-    paginate_by = 50
+    filterset_class = AgreementFilter
+    table_class = AgreementTable
+    title = _("Agreements")
+    create_url_name = "agreements:agreement-create"
+    create_label = _("New agreement")
+    export_name = "agreements"
 
     def get_queryset(self):
-        return Agreement.objects.select_related("responsible_unit").prefetch_related(
-            "parties__institution", "parties__unit"
+        return (
+            Agreement.objects.select_related("responsible_unit")
+            .prefetch_related(Prefetch("parties", AgreementParty.objects.select_related("institution", "unit")))
+            .order_by(F("signed_on").desc(nulls_first=True), "-pk")
         )
 
 

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from cooperation import notification_views, views
+from cooperation import notification_views, search, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("agreements/", include("agreements.urls")),
     path("mobility/", include("mobility.urls")),
     path("visits/", include("cooperation.visit_urls")),
+    path("search/", search.SearchView.as_view(), name="search"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("notifications/", notification_views.NotificationListView.as_view(), name="notifications"),
 ]

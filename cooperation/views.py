@@ -4,12 +4,16 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from agreements.models import Agreement
+from cooperation.filters import VisitFilter
+from cooperation.lib.listing import ListPageView
 from cooperation.lib.views import ViewPermissionMixin
 from cooperation.models import FollowUpAction, Visit
+from cooperation.tables import VisitTable
 from mobility.models import Participant
 from partners.models import Institution
 
@@ -93,12 +97,17 @@ class DashboardView(ViewPermissionMixin, TemplateView):
         return context
 
 
-class VisitListView(ViewPermissionMixin, ListView):
+class VisitListView(ListPageView):
     model = Visit
-    paginate_by = 50
+    filterset_class = VisitFilter
+    table_class = VisitTable
+    title = _("Visits and events")
+    create_url_name = ""  # TEMP cooperation:visit-create
+    create_label = _("New visit or event")
+    export_name = "visits"
 
     def get_queryset(self):
-        return Visit.objects.select_related("host_unit").prefetch_related("partners")
+        return Visit.objects.select_related("host_unit").prefetch_related("partners").order_by("-starts_on", "-pk")
 
 
 class VisitDetailView(ViewPermissionMixin, DetailView):

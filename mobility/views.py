@@ -1,13 +1,22 @@
 from django.db.models import Count
-from django.views.generic import DetailView, ListView
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
 
+from cooperation.lib.listing import ListPageView
 from cooperation.lib.views import ViewPermissionMixin
+from mobility.filters import ProgramFilter
 from mobility.models import Program
+from mobility.tables import ProgramTable
 
 
-class ProgramListView(ViewPermissionMixin, ListView):
+class ProgramListView(ListPageView):
     model = Program
-    paginate_by = 50
+    filterset_class = ProgramFilter
+    table_class = ProgramTable
+    title = _("Mobility programs")
+    create_url_name = ""  # TEMP mobility:program-create
+    create_label = _("New program")
+    export_name = "programs"
 
     def get_queryset(self):
         return (

@@ -264,6 +264,20 @@ class InstitutionName(models.Model):
         return result
 
 
+class ContactQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """By name in any script, e-mail or position."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(full_name__icontains=text)
+            | Q(native_name__icontains=text)
+            | Q(email__iexact=text)
+            | Q(position__icontains=text)
+        )
+
+
 class Contact(models.Model):
     """A person at a partner institution."""
 
@@ -285,6 +299,7 @@ class Contact(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact")

@@ -454,3 +454,11 @@ def test_the_renewal_chain_is_visible_from_every_link(db):
 def test_an_agreement_without_renewals_is_a_chain_of_one(db):
     agreement = AgreementFactory()
     assert agreement.renewal_chain() == [agreement]
+
+
+def test_in_state_selects_exactly_the_agreements_whose_state_it_is(calendar):
+    """The list filter "state" and Agreement.state() are one rule: every state, every case."""
+    states = {"draft", "negotiation", "renewed", "terminated", "pending", "active", "expiring", "expired"}
+    for state in states:
+        expected = {agreement.pk for agreement in calendar.values() if agreement.state() == state}
+        assert set(Agreement.objects.in_state(state).values_list("pk", flat=True)) == expected, state

@@ -16,8 +16,8 @@ def test_kazakh_falls_back_to_russian_then_english_without_a_loop():
     with translation.override("kk"):
         gettext("Agreements")
     chain = fallback_chain(trans_real.translation("kk"))
-    assert chain[1] is trans_real.translation("ru")
-    assert trans_real.translation("en") in chain
+    # (django-countries may slip its pass-through translator in after the first catalogue.)
+    assert chain.index(trans_real.translation("ru")) < chain.index(trans_real.translation("en"))
     fallback_chain(trans_real.translation("en"))  # a loop here made untranslated English strings recurse
     with translation.override("en"):
         assert gettext("a string nobody translated") == "a string nobody translated"

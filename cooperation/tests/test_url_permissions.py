@@ -21,7 +21,8 @@ PUBLIC = {
 # URLs that need a logged-in user but no role.
 ANY_USER = {"password_change", "password_change_done"}
 
-# For each URL name with arguments: how to make the object it shows (URL name -> factory).
+# For each URL name with arguments: how to make the object it shows (URL name -> factory). A
+# factory returns the object (its pk is the one argument) or, for a nested URL, the list of arguments.
 OBJECT_FACTORIES = {
     "partners:institution-detail": factories.InstitutionFactory,
     "agreements:agreement-detail": factories.AgreementFactory,
@@ -55,7 +56,8 @@ def url_for(name: str) -> str:
     factory = OBJECT_FACTORIES.get(name)
     if factory is None:
         return reverse(name)
-    return reverse(name, args=[factory().pk])
+    made = factory()
+    return reverse(name, args=made if isinstance(made, (list, tuple)) else [made.pk])
 
 
 def test_every_url_has_a_rule():

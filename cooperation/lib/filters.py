@@ -1,0 +1,46 @@
+"""Filters shared by the list pages (django-filter)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from partners.models import Unit
+
+
+class SearchFilter(django_filters.CharFilter):
+    """The free-text box: each list says what it searches in its filterset's `search` method."""
+
+    def __init__(self, placeholder, **kwargs):
+        super().__init__(
+            label=_("Search"),
+            method="search",
+            widget=forms.TextInput(attrs={"type": "search", "placeholder": placeholder}),
+            **kwargs,
+        )
+
+
+def country_choices():
+    # Evaluated when the form is drawn, so the names come in the user's language, sorted in it.
+    return list(countries)
+
+
+class CountryFilter(django_filters.ChoiceFilter):
+    def __init__(self, field_name="country", **kwargs):
+        kwargs.setdefault("label", _("Country"))
+        super().__init__(field_name=field_name, choices=country_choices, **kwargs)
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    """A unit and the units under it: a faculty's list includes its departments' records."""
+
+    def __init__(self, field_name, **kwargs):
+        kwargs.setdefault("label", _("Unit"))
+        kwargs.setdefault("empty_label", _("All"))
+        super().__init__(field_name=field_name, queryset=Unit.objects.filter(is_active=True), **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": Unit.objects.filter(Q(pk=value.pk) | Q(parent=value))})

@@ -1,0 +1,158 @@
+"""The staff portal's list pages: a filter form (django-filter), a sortable, paginated table
+(django-tables2) and an export of exactly the filtered, sorted rows to Excel or CSV.
+
+Every filter lives in the URL's query string, so a filtered list can be bookmarked and shared,
+and the export link is the same URL with `export=xlsx` or `export=csv` added."""
+
+import csv
+import datetime
+import decimal
+import io
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from cooperation.lib.views import ViewPermissionMixin
+
+EXPORT_FORMATS = ("xlsx", "csv")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Beyond this the export would tie up a web worker for long; the filters narrow it down.
+EXPORT_MAX_ROWS = 50_000
+FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
+
+
+class ListPageView(ViewPermissionMixin, SingleTableMixin, FilterView):
+    """A list page. Subclasses set model, filterset_class, table_class, and the texts below."""
+
+    template_name = "list_page.html"
+    table_pagination = {"per_page": 50}
+    # Invalid filter values show their error and an empty list, never a 500.
+    strict = True
+    title = ""
+    create_url_name = ""  # the "New ..." button, shown to those allowed to add
+    create_label = ""
+    export_name = "export"
+
+    def get_table_pagination(self, table):
+        return False if self.export_format else super().get_table_pagination(table)
+
+    @property
+    def export_format(self) -> str | None:
+        requested = self.request.GET.get("export")
+        return requested if requested in EXPORT_FORMATS else None
+
+    def get_context_data(self, **kwargs):
+        model = self.filterset_class._meta.model
+        can_add = self.request.user.has_perm(f"{model._meta.app_label}.add_{model._meta.model_name}")
+        return super().get_context_data(
+            title=self.title,
+            create_url=reverse(self.create_url_name) if can_add and self.create_url_name else "",
+            create_label=self.create_label,
+            filters_applied=any(
+                value for name, value in self.request.GET.items() if name not in {"page", "sort", "export"}
+            ),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.export_format:
+            table = context["table"]
+            stamp = timezone.localdate().isoformat()
+            filename = f"{self.export_name}-{stamp}.{self.export_format}"
+            rows = _limited(table.as_values(), EXPORT_MAX_ROWS + 1)
+            return export_response(rows, self.export_format, filename, sheet_title=str(self.title))
+        return super().render_to_response(context, **response_kwargs)
+
+
+def _limited(rows: Iterable[list], limit: int) -> Iterator[list]:
+    for index, row in enumerate(rows):
+        if index >= limit:
+            return
+        yield row
+
+
+def export_response(rows: Iterable[list], export_format: str, filename: str, sheet_title: str = ""):
+    """Rows (the first is the header) as a download. CSV streams; the workbook is written in
+    openpyxl's write-only mode, which keeps memory flat however many rows there are."""
+    if export_format == "csv":
+        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(iter([_workbook_bytes(rows, sheet_title)]), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_lines(rows: Iterable[list]) -> Iterator[str]:
+    # The byte order mark makes Excel read the file as UTF-8 (Cyrillic and Chinese names).
+    yield "\ufeff"
+    writer = csv.writer(_Echo())
+    for row in rows:
+        yield writer.writerow([_csv_value(value) for value in row])
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        # Excel would run it as a formula (CSV injection); the quote makes it plain text.
+        return "'" + value
+    return value
+
+
+def _workbook_bytes(rows: Iterable[list], sheet_title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    bold = Font(bold=True)
+    for index, row in enumerate(rows):
+        if index == 0:
+            cells = []
+            for header in row:
+                cell = WriteOnlyCell(sheet, value=str(header))
+                cell.font = bold
+                cells.append(cell)
+            sheet.append(cells)
+            continue
+        sheet.append([_xlsx_value(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(sheet, value):
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, (int, float, decimal.Decimal)) or value is None:
+        return value
+    cell = WriteOnlyCell(sheet, value=str(value))
+    # openpyxl would store text starting with "=" as a formula: keep every text a string.
+    cell.data_type = "s"
+    return cell
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
+    return (cleaned or str(_("Export")))[:31]
