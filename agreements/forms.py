@@ -49,6 +49,7 @@ class AgreementForm(forms.ModelForm):
         fields = [
             "title",
             "kind",
+            "status",
             "registration_number",
             "purpose",
             "areas",
@@ -73,6 +74,17 @@ class AgreementForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_unit"].queryset = Unit.objects.filter(is_active=True)
+        if self.instance.pk:
+            # Once entered, the status moves only by the actions on the agreement's page
+            # (sign, terminate, renew), each with its own rule.
+            del self.fields["status"]
+        else:
+            # An agreement is entered as a draft, while negotiated, or after it was signed.
+            self.fields["status"].choices = [
+                (value, label)
+                for value, label in Agreement.Status.choices
+                if value in {Agreement.Status.DRAFT, Agreement.Status.NEGOTIATION, Agreement.Status.SIGNED}
+            ]
 
 
 class PartyForm(RowFormMixin, forms.Form):

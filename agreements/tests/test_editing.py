@@ -10,6 +10,7 @@ def agreement_post(unit, parties: list[dict], **fields) -> dict:
     data = {
         "title": "Memorandum of Cooperation between METU and the Almaty colleges",
         "kind": "moc",
+        "status": "signed",
         "responsible_unit": unit.pk,
         "signed_on": "2025-02-04",
         "valid_from": "2025-02-04",
