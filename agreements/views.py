@@ -6,7 +6,7 @@ from agreements.filters import AgreementFilter
 from agreements.models import Agreement, AgreementParty
 from agreements.tables import AgreementTable
 from cooperation.lib.listing import ListPageView
-from cooperation.lib.views import ViewPermissionMixin
+from cooperation.lib.views import HistoryMixin, ViewPermissionMixin
 
 
 class AgreementListView(ListPageView):
@@ -26,7 +26,7 @@ class AgreementListView(ListPageView):
         )
 
 
-class AgreementDetailView(ViewPermissionMixin, DetailView):
+class AgreementDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
     model = Agreement
 
     def get_queryset(self):

@@ -11,7 +11,7 @@ from django.views.generic import DetailView, TemplateView
 from agreements.models import Agreement
 from cooperation.filters import VisitFilter
 from cooperation.lib.listing import ListPageView
-from cooperation.lib.views import ViewPermissionMixin
+from cooperation.lib.views import HistoryMixin, ViewPermissionMixin
 from cooperation.models import FollowUpAction, Visit
 from cooperation.tables import VisitTable
 from mobility.models import Participant
@@ -110,7 +110,7 @@ class VisitListView(ListPageView):
         return Visit.objects.select_related("host_unit").prefetch_related("partners").order_by("-starts_on", "-pk")
 
 
-class VisitDetailView(ViewPermissionMixin, DetailView):
+class VisitDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
     model = Visit
 
     def get_queryset(self):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from cooperation.lib.listing import ListPageView
-from cooperation.lib.views import ViewPermissionMixin
+from cooperation.lib.views import HistoryMixin, ViewPermissionMixin
 from mobility.filters import ProgramFilter
 from mobility.models import Program
 from mobility.tables import ProgramTable
@@ -28,7 +28,7 @@ class ProgramListView(ListPageView):
         )
 
 
-class ProgramDetailView(ViewPermissionMixin, DetailView):
+class ProgramDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
     model = Program
 
     def get_queryset(self):

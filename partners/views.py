@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from cooperation.lib.listing import ListPageView
-from cooperation.lib.views import ViewPermissionMixin
+from cooperation.lib.views import HistoryMixin, ViewPermissionMixin
 from partners.filters import InstitutionFilter
 from partners.models import Institution
 from partners.tables import InstitutionTable
@@ -39,7 +39,7 @@ class InstitutionListView(ListPageView):
         )
 
 
-class InstitutionDetailView(ViewPermissionMixin, DetailView):
+class InstitutionDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
     model = Institution
 
     def get_queryset(self):

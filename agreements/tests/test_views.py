@@ -114,8 +114,8 @@ def test_the_detail_costs_a_fixed_number_of_queries(client, office_user, memoran
     client.force_login(office_user)
     # session, user, 2 permissions, the notification bell, agreement with units and person, parties, their
     # institutions, their units, signatories, their parties, their institutions, their units,
-    # areas, quotas, documents, the agreement renewing this one (none)
-    with django_assert_num_queries(18):
+    # areas, quotas, documents, the agreement renewing this one (none), the history of changes
+    with django_assert_num_queries(19):
         response = client.get(memorandum.get_absolute_url())
     assert response.status_code == 200
 

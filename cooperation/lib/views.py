@@ -31,3 +31,12 @@ class ChangePermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
         if not can_change(self.request.user, obj):
             raise PermissionDenied
         return obj
+
+
+class HistoryMixin:
+    """Puts the record's history of changes (who, when, what) in the context of a detail page."""
+
+    def get_context_data(self, **kwargs):
+        from cooperation.lib.history import change_log
+
+        return super().get_context_data(history=change_log(self.object), **kwargs)
