@@ -7,7 +7,9 @@ from agreements.models import Agreement
 
 
 class AgreementTable(tables.Table):
-    title = tables.TemplateColumn(template_name="agreements/cells/title.html", verbose_name=_("Title"))
+    title = tables.TemplateColumn(
+        template_name="agreements/cells/title.html", verbose_name=_("Title"), attrs={"td": {"class": "col-title"}}
+    )
     registration_number = tables.Column(verbose_name=_("Registration number"), visible=False)
     kind = tables.Column(verbose_name=_("Kind"))
     partners = tables.TemplateColumn(

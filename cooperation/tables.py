@@ -12,7 +12,11 @@ class VisitTable(tables.Table):
         attrs={"td": {"class": "text-nowrap"}},
     )
     ends_on = tables.DateColumn(short=False, verbose_name=_("Ends on"), visible=False)
-    title = tables.TemplateColumn(template_name="cooperation/cells/visit_title.html", verbose_name=_("Title"))
+    title = tables.TemplateColumn(
+        template_name="cooperation/cells/visit_title.html",
+        verbose_name=_("Title"),
+        attrs={"td": {"class": "col-title"}},
+    )
     kind = tables.Column(verbose_name=_("Kind"))
     partners = tables.TemplateColumn(
         template_name="cooperation/cells/partners.html", verbose_name=_("Partners"), orderable=False

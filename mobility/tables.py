@@ -7,7 +7,9 @@ NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 
 class ProgramTable(tables.Table):
-    title = tables.TemplateColumn(template_name="mobility/cells/program_title.html", verbose_name=_("Title"))
+    title = tables.TemplateColumn(
+        template_name="mobility/cells/program_title.html", verbose_name=_("Title"), attrs={"td": {"class": "col-title"}}
+    )
     kind = tables.Column(verbose_name=_("Kind"))
     academic_year = tables.Column(verbose_name=_("Academic year"), attrs={"td": {"class": "text-nowrap"}})
     direction = tables.Column(verbose_name=_("Direction"))

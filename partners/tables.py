@@ -6,7 +6,10 @@ from partners.models import Institution
 
 class InstitutionTable(tables.Table):
     name = tables.TemplateColumn(
-        template_name="partners/cells/institution_name.html", verbose_name=_("Name"), order_by=("name",)
+        template_name="partners/cells/institution_name.html",
+        verbose_name=_("Name"),
+        order_by=("name",),
+        attrs={"td": {"class": "col-title"}},
     )
     short_name = tables.Column(verbose_name=_("Short name"), visible=False)
     kind = tables.Column(verbose_name=_("Kind"))
