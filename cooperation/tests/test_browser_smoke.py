@@ -1,12 +1,8 @@
 """The portal in a real browser: logging in, navigating, switching language."""
 
-from pathlib import Path
-
 import pytest
 
 from conftest import log_in
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,5 +35,3 @@ def test_the_language_switcher_remembers_kazakh(page, office_user):
     assert page.locator("html").get_attribute("lang") == "kk"
     page.goto("/partners/")
     assert page.locator("html").get_attribute("lang") == "kk"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "partners-kk.png"), full_page=True)
