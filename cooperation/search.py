@@ -87,6 +87,4 @@ class SearchView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         text = self.request.GET.get("q", "").strip()[:200]
         groups = self.groups(text) if text else []
-        return super().get_context_data(
-            query=text, groups=groups, found=sum(group.total for group in groups), **kwargs
-        )
+        return super().get_context_data(query=text, groups=groups, found=sum(group.total for group in groups), **kwargs)

@@ -26,9 +26,19 @@ MEMORANDUM = "Memorandum of Cooperation between METU, METU College, ATK, ASTK, A
 # (search words typed into the party's autocomplete, the signatory, the position)
 COLLEGES = [
     ("ATK", "Almaty College of Technology", "Алматинский технологический колледж", "Karagulov E.S."),
-    ("ASTK", "Almaty Construction and Technical College", "Алматинский строительно-технический колледж", "Akhmetov B.S."),
+    (
+        "ASTK",
+        "Almaty Construction and Technical College",
+        "Алматинский строительно-технический колледж",
+        "Akhmetov B.S.",
+    ),
     ("APC", "ALMATY POLYTECHNIC COLLEGE", "Алматинский политехнический колледж", "Omarbekov M.A."),
-    ("KITIG", "College of Tourism and Hospitality Industry", "Колледж туризма и индустрии гостеприимства", "Zhabykbaev N.J."),
+    (
+        "KITIG",
+        "College of Tourism and Hospitality Industry",
+        "Колледж туризма и индустрии гостеприимства",
+        "Zhabykbaev N.J.",
+    ),
 ]
 
 
@@ -39,11 +49,15 @@ def metu(transactional_db):
     university = Unit.objects.create(
         name="International Engineering and Technology University", short_name="METU", kind=Unit.Kind.UNIVERSITY
     )
-    college = Unit.objects.create(name="METU College", short_name="METU College", kind=Unit.Kind.COLLEGE, parent=university)
+    college = Unit.objects.create(
+        name="METU College", short_name="METU College", kind=Unit.Kind.COLLEGE, parent=university
+    )
     staff = make_user("staff", roles.OFFICE, unit=university, first_name="Dana", last_name="Seitkali")
     rector = make_user("rector", roles.RECTOR, unit=university, first_name="Gulmira", last_name="Tulegenova")
     for short_name, name, russian, _signatory in COLLEGES:
-        college_partner = InstitutionFactory(name=name, short_name=short_name, country="KZ", city="Almaty", kind="college")
+        college_partner = InstitutionFactory(
+            name=name, short_name=short_name, country="KZ", city="Almaty", kind="college"
+        )
         InstitutionNameFactory(institution=college_partner, name=russian, language="ru")
     return {"university": university, "college": college, "staff": staff, "rector": rector}
 
