@@ -43,3 +43,9 @@ def changeable_by(obj, user) -> bool:
     """May this user change this record? (The model permission and, for a coordinator, the unit.)"""
     opts = obj._meta
     return user.has_perm(f"{opts.app_label}.change_{opts.model_name}") and can_change(user, obj)
+
+
+@register.filter
+def minutes(duration: datetime.timedelta | None) -> int:
+    """A duration in whole minutes (for "try again in N minutes")."""
+    return int(duration.total_seconds() // 60) if duration else 0
