@@ -9,6 +9,7 @@ from agreements.models import Agreement, AgreementParty, AreaOfCooperation
 from cooperation.lib.filters import CountryFilter, SearchFilter, UnitFilter
 
 STATES = [
+    ("in_force", pgettext_lazy("agreement state", "In force (active or expiring)")),
     ("active", pgettext_lazy("agreement state", "Active")),
     ("expiring", pgettext_lazy("agreement state", "Expiring")),
     ("expired", pgettext_lazy("agreement state", "Expired")),

@@ -65,6 +65,8 @@ class AgreementQuerySet(models.QuerySet):
     def in_state(self, state: str, on: datetime.date | None = None):
         """The agreements whose state() is `state`: the same rule, as a query."""
         on = on or timezone.localdate()
+        if state == "in_force":
+            return self.in_force(on)
         if state == "active":
             return self.in_force(on).exclude(auto_renews=False, expires_on__lte=on + EXPIRING_SOON)
         if state == "expiring":
