@@ -102,3 +102,20 @@ def test_the_rectors_office_reads_every_page_and_writes_none(client, rector, nam
         assert client.post(url, {}).status_code == 403, name
     else:
         assert client.get(url).status_code == 200, name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(name for name in WRITES if name in OBJECT_FACTORIES))
+def test_a_coordinator_is_refused_every_write_on_another_units_record(client, other_coordinator, name):
+    """The factories make each record in a unit of its own: never the coordinator's."""
+    client.force_login(other_coordinator)
+    url = url_for(name)
+    assert client.get(url).status_code == 403, name
+    assert client.post(url, {}).status_code == 403, name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_the_office_opens_every_write_page(client, office_user, name):
+    client.force_login(office_user)
+    assert client.get(url_for(name)).status_code in {200, 405}, name  # 405: an action that is only POSTed
