@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from agreements.forms import DateInput
+from agreements.forms import DateInput, RowFormMixin
 from agreements.models import AreaOfCooperation
 from cooperation.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
 from partners.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
@@ -57,7 +57,7 @@ class VisitForm(forms.ModelForm):
         self.fields["responsible_person"].queryset = get_user_model().objects.filter(is_active=True)
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantForm(RowFormMixin, forms.ModelForm):
     class Meta:
         model = VisitParticipant
         fields = ["side", "role", "contact", "user", "full_name", "position"]
@@ -72,17 +72,34 @@ class ParticipantForm(forms.ModelForm):
 ParticipantFormSet = forms.inlineformset_factory(
     Visit, VisitParticipant, form=ParticipantForm, extra=3, can_delete=True
 )
-OutcomeFormSet = forms.inlineformset_factory(
-    Visit, Outcome, fields=["text"], widgets={"text": forms.Textarea(attrs={"rows": 2})}, extra=2, can_delete=True
-)
+
+
+class OutcomeForm(RowFormMixin, forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class FollowUpActionForm(RowFormMixin, forms.ModelForm):
+    class Meta:
+        model = FollowUpAction
+        fields = ["description", "owner", "due_on"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True)
+
+
+class GiftForm(RowFormMixin, forms.ModelForm):
+    class Meta:
+        model = Gift
+        fields = ["direction", "description", "counterpart"]
+
+
+OutcomeFormSet = forms.inlineformset_factory(Visit, Outcome, form=OutcomeForm, extra=2, can_delete=True)
 FollowUpActionFormSet = forms.inlineformset_factory(
-    Visit,
-    FollowUpAction,
-    fields=["description", "owner", "due_on"],
-    widgets={"description": forms.Textarea(attrs={"rows": 2}), "due_on": DateInput()},
-    extra=1,
-    can_delete=True,
+    Visit, FollowUpAction, form=FollowUpActionForm, extra=1, can_delete=True
 )
-GiftFormSet = forms.inlineformset_factory(
-    Visit, Gift, fields=["direction", "description", "counterpart"], extra=1, can_delete=True
-)
+GiftFormSet = forms.inlineformset_factory(Visit, Gift, form=GiftForm, extra=1, can_delete=True)

@@ -102,7 +102,7 @@ class VisitListView(ListPageView):
     filterset_class = VisitFilter
     table_class = VisitTable
     title = _("Visits and events")
-    create_url_name = ""  # TEMP cooperation:visit-create
+    create_url_name = "cooperation:visit-create"
     create_label = _("New visit or event")
     export_name = "visits"
 

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from cooperation import views
+from cooperation import views, visit_editing
 
 app_name = "cooperation"
 urlpatterns = [
     path("", views.VisitListView.as_view(), name="visit-list"),
+    path("new/", visit_editing.VisitEditView.as_view(), name="visit-create"),
     path("<int:pk>/", views.VisitDetailView.as_view(), name="visit-detail"),
+    path("<int:pk>/edit/", visit_editing.VisitEditView.as_view(), name="visit-edit"),
 ]

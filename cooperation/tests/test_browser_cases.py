@@ -164,3 +164,87 @@ def test_the_rectors_office_reads_the_memorandum_and_cannot_change_it(page, metu
         expect(page.get_by_role("button", name=label, exact=True)).to_have_count(0)
     response = page.goto(f"/agreements/{agreement.pk}/edit/")
     assert response.status == 403
+
+
+DELEGATION_TITLE = "Delegation of the Study Abroad Center of the Chinese Ministry of Education"
+DELEGATES = [
+    ("Xia Jianhui", "Deputy Director of the Study Abroad Center", "head"),
+    ("Ma Yun", "Director of the Inbound Programs Department", "member"),
+    ("Wang Shan", "Project Manager of the Study Abroad Center", "member"),
+]
+AGREED_POINTS = [
+    "International recognition of diplomas",
+    "Launching joint dual degree programs (the 2+2 model)",
+    "Academic mobility for students and faculty",
+    "Job fairs with the participation of Chinese companies",
+    "Sharing experience of educational models, including foundation programs",
+]
+
+
+@pytest.fixture
+def ministry(metu):
+    ministry = InstitutionFactory(
+        name="Ministry of Education of the People's Republic of China", country="CN", city="Beijing", kind="government"
+    )
+    InstitutionNameFactory(institution=ministry, name="Министерство образования КНР", language="ru")
+    InstitutionNameFactory(institution=ministry, name="中华人民共和国教育部", language="zh")
+    return ministry
+
+
+def test_staff_enters_the_chinese_delegation_and_finds_it_in_chinese(page, metu, ministry):
+    log_in(page, "staff")
+    page.get_by_role("navigation").get_by_role("link", name="Visits").click()
+    page.get_by_role("link", name="New visit or event").click()
+
+    page.fill("#id_title", DELEGATION_TITLE)
+    page.select_option("#id_kind", "incoming_delegation")
+    page.select_option("#id_status", "held")
+    page.fill("#id_starts_on", "2025-09-25")
+    page.fill("#id_ends_on", "2025-09-25")
+    page.fill("#id_city", "Astana")
+    page.select_option("#id_country", "KZ")
+    page.select_option("#id_host_unit", label=str(metu["university"]))
+    partners = page.locator("#id_partners")
+    partners.locator("xpath=preceding-sibling::input[@type='search'][1]").fill("教育部")
+    option = partners.locator("option", has_text="Ministry of Education")
+    expect(option).to_have_count(1)
+    partners.select_option(value=option.get_attribute("value"))
+    for area in ("Diploma recognition", "Double degree", "Job fairs", "Foundation programs"):
+        page.get_by_label(area, exact=True).check()
+    for row, (name, position, role) in enumerate(DELEGATES):
+        page.select_option(f"#id_participants-{row}-side", "partner")
+        page.select_option(f"#id_participants-{row}-role", role)
+        page.fill(f"#id_participants-{row}-full_name", name)
+        page.fill(f"#id_participants-{row}-position", position)
+    for _ in range(len(AGREED_POINTS) - 2):
+        page.get_by_role("button", name="Add a point").click()
+    for row, point in enumerate(AGREED_POINTS):
+        page.fill(f"#id_outcomes-{row}-text", point)
+    page.fill("#id_actions-0-description", "Send the draft 2+2 double degree agreement to the Study Abroad Center")
+    page.select_option("#id_actions-0-owner", label="staff")
+    page.fill("#id_actions-0-due_on", "2025-10-31")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(DELEGATION_TITLE)
+    for name, _position, _role in DELEGATES:
+        expect(page.get_by_text(name).first).to_be_visible()
+    for point in AGREED_POINTS:
+        expect(page.get_by_text(point).first).to_be_visible()
+
+    page.fill("#global-search", "министерство образования")
+    with page.expect_navigation():
+        page.press("#global-search", "Enter")
+    expect(page.locator("#search-visits")).to_contain_text(DELEGATION_TITLE)
+    expect(page.locator("#search-partners")).to_contain_text("Ministry of Education")
+    assert page.console_errors == [] and page.external_requests == []
+
+    # The rector's office reads it, with no way to change it.
+    page.context.clear_cookies()
+    log_in(page, "rector")
+    page.goto("/visits/")
+    page.get_by_role("link", name=DELEGATION_TITLE).click()
+    expect(page.get_by_text("Xia Jianhui").first).to_be_visible()
+    expect(page.get_by_role("link", name="Edit", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="New visit or event")).to_have_count(0)
+    assert page.goto(page.url + "edit/").status == 403

@@ -29,9 +29,15 @@ OBJECT_FACTORIES = {
     "cooperation:visit-detail": factories.VisitFactory,
     "mobility:program-detail": factories.ProgramFactory,
     "agreements:agreement-edit": factories.AgreementFactory,
+    "cooperation:visit-edit": factories.VisitFactory,
 }
 # Pages that write: the rector's office is refused them, on GET (no form) and on POST.
-WRITES = {"agreements:agreement-create", "agreements:agreement-edit"}
+WRITES = {
+    "agreements:agreement-create",
+    "agreements:agreement-edit",
+    "cooperation:visit-create",
+    "cooperation:visit-edit",
+}
 
 
 def portal_urls(resolver=None, namespace=""):

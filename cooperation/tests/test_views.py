@@ -105,8 +105,8 @@ def test_the_visit_detail_costs_a_fixed_number_of_queries(client, office_user, d
     client.force_login(office_user)
     # session, user, 2 permissions, the notification bell, visit with host unit and person, partners, areas,
     # agreements signed, outcomes, gifts, actions, their owners, participants, their contacts,
-    # the contacts' institutions, their users, the history of changes
-    with django_assert_num_queries(18):
+    # the contacts' institutions, their users, the history of changes, the user's groups (may they edit?)
+    with django_assert_num_queries(19):
         response = client.get(delegation.get_absolute_url())
     assert response.status_code == 200
 
