@@ -5,8 +5,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from agreements.forms import DateInput, RowFormMixin
 from agreements.models import AreaOfCooperation
+from cooperation.lib.forms import DateInput, RowFormMixin
 from cooperation.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
 from partners.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
 from partners.models import Contact, Institution, Unit

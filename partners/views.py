@@ -16,7 +16,7 @@ class InstitutionListView(ListPageView):
     filterset_class = InstitutionFilter
     table_class = InstitutionTable
     title = _("Partners")
-    create_url_name = ""  # TEMP partners:institution-create
+    create_url_name = "partners:institution-create"
     create_label = _("New partner")
     export_name = "partners"
 

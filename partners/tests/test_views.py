@@ -75,8 +75,9 @@ def test_the_detail_costs_a_fixed_number_of_queries(client, office_user, django_
         InstitutionFactory(parent=institution)
     client.force_login(office_user)
     # session, user, 2 permissions, the notification bell, institution and parent, names, contacts,
-    # tags, children, agreement parties, their agreements, visits, their host units, programs, the history
-    with django_assert_num_queries(16):
+    # tags, children, agreement parties, their agreements, visits, their host units, programs, the history,
+    # the user's groups (may they edit?)
+    with django_assert_num_queries(17):
         response = client.get(institution.get_absolute_url())
     assert response.status_code == 200
 

@@ -1,0 +1,107 @@
+"""Entering and editing a partner institution with its name variants, and its contacts.
+
+A new institution whose name resembles an existing one is not saved at the first attempt: the
+page shows the likely duplicates (partners.selectors.institutions_similar) and saves only once
+the user confirms it is a different institution."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import UpdateView
+
+from cooperation.lib.history import save_with_history
+from cooperation.lib.views import ChangePermissionMixin
+from partners.forms import ContactForm, InstitutionForm, InstitutionNameFormSet
+from partners.models import Contact, Institution
+from partners.selectors import institutions_similar
+
+
+class InstitutionEditView(ChangePermissionMixin, UpdateView):
+    model = Institution
+    form_class = InstitutionForm
+    template_name = "partners/institution_form.html"
+
+    def get_object(self, queryset=None):
+        return super().get_object(queryset) if self.kwargs.get("pk") else None
+
+    def get_names_formset(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return InstitutionNameFormSet(data, instance=self.object or Institution(), prefix="names")
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("names_formset", self.get_names_formset())
+        return super().get_context_data(**kwargs)
+
+    def likely_duplicates(self, form, names_formset) -> list:
+        names = [form.cleaned_data["name"], form.cleaned_data.get("short_name", "")]
+        names += [
+            row.cleaned_data.get("name", "")
+            for row in names_formset
+            if row.cleaned_data and not row.cleaned_data.get("DELETE")
+        ]
+        found = {}
+        for name in filter(None, names):
+            for similar in institutions_similar(name=name, exclude_id=self.object.pk if self.object else None):
+                found.setdefault(similar.institution.pk, similar)
+        return sorted(found.values(), key=lambda similar: -similar.score)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        names_formset = self.get_names_formset()
+        if not (form.is_valid() and names_formset.is_valid()):
+            messages.error(request, _("The partner was not saved: correct the fields marked below."))
+            return self.render_to_response(self.get_context_data(form=form, names_formset=names_formset))
+        if self.object is None and not form.cleaned_data["confirm_not_duplicate"]:
+            duplicates = self.likely_duplicates(form, names_formset)
+            if duplicates:
+                messages.warning(request, _("This partner may already be here. Check the list below before saving."))
+                return self.render_to_response(
+                    self.get_context_data(form=form, names_formset=names_formset, duplicates=duplicates)
+                )
+        with transaction.atomic():
+            institution = form.save(commit=False)
+            save_with_history(institution, user=request.user, reason="Edited" if self.object else "Entered")
+            form.save_m2m()
+            names_formset.instance = institution
+            names_formset.save()
+        messages.success(request, _("The partner is saved."))
+        return redirect(institution)
+
+
+class ContactEditView(ChangePermissionMixin, UpdateView):
+    """A contact, always under its institution: /partners/<institution>/contacts/..."""
+
+    model = Contact
+    form_class = ContactForm
+    template_name = "partners/contact_form.html"
+    pk_url_kwarg = "contact_pk"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.institution = get_object_or_404(Institution, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_required(self):
+        action = "change" if self.kwargs.get("contact_pk") else "add"
+        return [f"partners.{action}_contact"]
+
+    def get_queryset(self):
+        return Contact.objects.filter(institution=self.institution)
+
+    def get_object(self, queryset=None):
+        return super().get_object(queryset) if self.kwargs.get("contact_pk") else None
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(institution=self.institution, **kwargs)
+
+    def form_valid(self, form):
+        contact = form.save(commit=False)
+        contact.institution = self.institution
+        save_with_history(contact, user=self.request.user, reason="Edited" if self.object else "Entered")
+        messages.success(self.request, _("The contact is saved."))
+        return redirect(self.institution.get_absolute_url() + f"#contact-{contact.pk}")
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("The contact was not saved: correct the fields marked below."))
+        return super().form_invalid(form)

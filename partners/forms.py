@@ -1,0 +1,89 @@
+"""Entering a partner institution with its names in other scripts, and its contacts."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.lib.forms import RowFormMixin
+from partners.models import Contact, Institution, InstitutionName
+
+IDENTIFIERS = {"erasmus_code": "erasmus_code__iexact", "pic": "pic", "schac_id": "schac_id__iexact"}
+
+
+class InstitutionForm(forms.ModelForm):
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("This is a different institution: save it anyway"), required=False
+    )
+
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "country",
+            "city",
+            "parent",
+            "status",
+            "website",
+            "erasmus_code",
+            "pic",
+            "schac_id",
+            "tags",
+            "is_public",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "tags": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Institution.objects.current().exclude(pk=self.instance.pk)
+        self.fields["website"].assume_scheme = "https"
+
+    def _clean_identifier(self, field: str):
+        value = self.cleaned_data.get(field, "").strip()
+        if value:
+            holder = Institution.objects.filter(**{IDENTIFIERS[field]: value}).exclude(pk=self.instance.pk).first()
+            if holder:
+                raise forms.ValidationError(
+                    _("%(value)s already belongs to %(institution)s."),
+                    code="duplicate_identifier",
+                    params={"value": value, "institution": holder.name},
+                )
+        return value
+
+    def clean_erasmus_code(self):
+        return self._clean_identifier("erasmus_code")
+
+    def clean_pic(self):
+        return self._clean_identifier("pic")
+
+    def clean_schac_id(self):
+        return self._clean_identifier("schac_id")
+
+
+class InstitutionNameForm(RowFormMixin, forms.ModelForm):
+    class Meta:
+        model = InstitutionName
+        fields = ["name", "language", "kind"]
+
+
+InstitutionNameFormSet = forms.inlineformset_factory(
+    Institution, InstitutionName, form=InstitutionNameForm, extra=3, can_delete=True
+)
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "honorific",
+            "full_name",
+            "native_name",
+            "position",
+            "email",
+            "phone",
+            "languages",
+            "is_active",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
