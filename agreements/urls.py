@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agreements import editing, views
+from agreements import actions, editing, views
 
 app_name = "agreements"
 urlpatterns = [
@@ -8,4 +8,7 @@ urlpatterns = [
     path("new/", editing.AgreementEditView.as_view(), name="agreement-create"),
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="agreement-detail"),
     path("<int:pk>/edit/", editing.AgreementEditView.as_view(), name="agreement-edit"),
+    path("<int:pk>/status/", actions.AgreementStatusView.as_view(), name="agreement-status"),
+    path("<int:pk>/renew/", actions.AgreementRenewView.as_view(), name="agreement-renew"),
+    path("<int:pk>/terminate/", actions.AgreementTerminateView.as_view(), name="agreement-terminate"),
 ]

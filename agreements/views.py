@@ -1,4 +1,5 @@
 from django.db.models import F, Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
@@ -42,4 +43,11 @@ class AgreementDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         # Computed once here: the template would run its queries again on every use.
-        return super().get_context_data(renewal_chain=self.object.renewal_chain(), **kwargs)
+        next_statuses = [
+            (status, Agreement.Status(status).label)
+            for status in sorted(Agreement.TRANSITIONS[self.object.status])
+            if status != Agreement.Status.TERMINATED  # it has its own form: a date and a reason
+        ]
+        return super().get_context_data(
+            renewal_chain=self.object.renewal_chain(), next_statuses=next_statuses, today=timezone.localdate(), **kwargs
+        )
