@@ -10,9 +10,11 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, AgreementParty, Signatory
+from agreements.models import Agreement, AgreementDocument, AgreementParty, DocumentVersion, Signatory
+from cooperation.lib.documents import clean_file_name
 from cooperation.lib.history import save_with_history
 
 
@@ -218,3 +220,41 @@ def _set_signatory(*, party: AgreementParty, row: dict, user: AbstractBaseUser |
     signatory.position = (row.get("signatory_position") or "").strip()
     signatory.signed_on = row.get("signed_on")
     save_with_history(signatory, user=user, reason="Signatories edited")
+
+
+def agreement_add_document(
+    *,
+    agreement: Agreement,
+    kind: str,
+    title: str,
+    uploaded,
+    content_type: str,
+    comment: str = "",
+    user: AbstractBaseUser | None,
+) -> DocumentVersion:
+    """Keep an uploaded file as the next version of the agreement's document of that kind and
+    title (a new document if there is none). The file reaches the disk only inside the
+    transaction, and is removed again if the transaction fails: no orphan, no half-written row."""
+    title = (title or "").strip() or str(AgreementDocument.Kind(kind).label)
+    with transaction.atomic():
+        Agreement.objects.select_for_update().filter(pk=agreement.pk).first()  # one upload at a time
+        document, _created = AgreementDocument.objects.get_or_create(agreement=agreement, kind=kind, title=title)
+        number = (document.versions.aggregate(highest=Max("number"))["highest"] or 0) + 1
+        version = DocumentVersion(
+            document=document,
+            number=number,
+            original_name=clean_file_name(uploaded.name, content_type),
+            content_type=content_type,
+            size=uploaded.size,
+            sha256=DocumentVersion.digest(uploaded),
+            comment=comment,
+            uploaded_by=user,
+        )
+        uploaded.seek(0)
+        version.file.save(version.original_name, uploaded, save=False)
+        try:
+            version.save()
+        except Exception:
+            version.file.delete(save=False)
+            raise
+    return version

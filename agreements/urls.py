@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agreements import actions, editing, views
+from agreements import actions, documents_views, editing, views
 
 app_name = "agreements"
 urlpatterns = [
@@ -11,4 +11,10 @@ urlpatterns = [
     path("<int:pk>/status/", actions.AgreementStatusView.as_view(), name="agreement-status"),
     path("<int:pk>/renew/", actions.AgreementRenewView.as_view(), name="agreement-renew"),
     path("<int:pk>/terminate/", actions.AgreementTerminateView.as_view(), name="agreement-terminate"),
+    path("<int:pk>/documents/", documents_views.DocumentUploadView.as_view(), name="document-upload"),
+    path(
+        "<int:pk>/documents/<int:version_pk>/download/",
+        documents_views.DocumentDownloadView.as_view(),
+        name="document-download",
+    ),
 ]

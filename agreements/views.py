@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from agreements.filters import AgreementFilter
-from agreements.models import Agreement, AgreementParty
+from agreements.models import Agreement, AgreementDocument, AgreementParty
 from agreements.tables import AgreementTable
 from cooperation.lib.listing import ListPageView
 from cooperation.lib.views import HistoryMixin, ViewPermissionMixin
@@ -38,7 +38,7 @@ class AgreementDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
             "signatories__party__unit",
             "areas",
             "quotas",
-            "documents",
+            "documents__versions__uploaded_by",
         )
 
     def get_context_data(self, **kwargs):
@@ -49,5 +49,9 @@ class AgreementDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
             if status != Agreement.Status.TERMINATED  # it has its own form: a date and a reason
         ]
         return super().get_context_data(
-            renewal_chain=self.object.renewal_chain(), next_statuses=next_statuses, today=timezone.localdate(), **kwargs
+            renewal_chain=self.object.renewal_chain(),
+            next_statuses=next_statuses,
+            today=timezone.localdate(),
+            document_kinds=AgreementDocument.Kind.choices,
+            **kwargs,
         )

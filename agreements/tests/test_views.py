@@ -11,6 +11,7 @@ from agreements.models import Agreement, AgreementParty, Quota, Signatory
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
+    DocumentVersionFactory,
     InstitutionFactory,
     QuotaFactory,
     UnitFactory,
@@ -110,12 +111,14 @@ def test_the_list_names_the_partners_not_our_units(client, office_user, memorand
 def test_the_detail_costs_a_fixed_number_of_queries(client, office_user, memorandum, django_assert_num_queries):
     QuotaFactory(agreement=memorandum, category=Quota.Category.STUDENT_STUDIES)
     QuotaFactory(agreement=memorandum, category=Quota.Category.STAFF_TEACHING)
-    memorandum.documents.create(title="Signed memorandum (scan)", kind="signed")
+    for _ in range(3):
+        DocumentVersionFactory(document__agreement=memorandum, uploaded_by=office_user)
     client.force_login(office_user)
     # session, user, 2 permissions, the notification bell, agreement with units and person, parties, their
     # institutions, their units, signatories, their parties, their institutions, their units,
-    # areas, quotas, documents, the agreement renewing this one (none), the history of changes
-    with django_assert_num_queries(19):
+    # areas, quotas, documents, their versions, who uploaded them, the agreement renewing this one (none),
+    # the history of changes
+    with django_assert_num_queries(21):
         response = client.get(memorandum.get_absolute_url())
     assert response.status_code == 200
 

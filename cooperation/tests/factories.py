@@ -7,7 +7,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from agreements.models import Agreement, AgreementParty, Quota, Signatory
+from agreements.models import Agreement, AgreementDocument, AgreementParty, DocumentVersion, Quota, Signatory
 from cooperation import roles
 from cooperation.models import FollowUpAction, Visit, VisitParticipant
 from mobility.models import Participant, Program
@@ -167,3 +167,25 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Student {n}")
     unit = factory.SelfAttribute("program.unit")
     partner_institution = factory.SubFactory(InstitutionFactory)
+
+
+class AgreementDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementDocument
+
+    agreement = factory.SubFactory(AgreementFactory)
+    kind = AgreementDocument.Kind.SIGNED
+    title = "Signed copy"
+
+
+class DocumentVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentVersion
+
+    document = factory.SubFactory(AgreementDocumentFactory)
+    number = 1
+    file = factory.django.FileField(filename="signed.pdf", data=b"%PDF-1.7\n%%EOF\n")
+    original_name = "signed.pdf"
+    content_type = "application/pdf"
+    size = 15
+    sha256 = "0" * 64

@@ -35,7 +35,8 @@ def empty_media() -> None:
 
 
 @pytest.fixture
-def portal_with_documents(db, office_user):
+def portal_with_documents(db, office_user, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # this test's documents only
     demo_load(password="demo")
     agreement = Agreement.objects.get(registration_number="IC-2025/007")
     document = AgreementDocument.objects.create(agreement=agreement, kind="signed", title="Signed memorandum")

@@ -31,6 +31,11 @@ OBJECT_FACTORIES = {
     "agreements:agreement-edit": factories.AgreementFactory,
     "cooperation:visit-edit": factories.VisitFactory,
     "agreements:agreement-status": factories.AgreementFactory,
+    "agreements:document-upload": factories.AgreementFactory,
+    "agreements:document-download": lambda: [
+        (version := factories.DocumentVersionFactory()).document.agreement_id,
+        version.pk,
+    ],
     "agreements:agreement-renew": factories.AgreementFactory,
     "agreements:agreement-terminate": factories.AgreementFactory,
     "partners:institution-edit": factories.InstitutionFactory,
@@ -50,6 +55,7 @@ WRITES = {
     "agreements:agreement-status",
     "agreements:agreement-renew",
     "agreements:agreement-terminate",
+    "agreements:document-upload",
 }
 
 
