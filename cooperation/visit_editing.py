@@ -3,15 +3,17 @@ the follow-up actions and the gifts. Everything is saved in one transaction or n
 
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.generic import UpdateView
+from django.views.generic import UpdateView, View
+from django.views.generic.detail import SingleObjectMixin
 
 from cooperation.forms import FollowUpActionFormSet, GiftFormSet, OutcomeFormSet, ParticipantFormSet, VisitForm
 from cooperation.lib.history import save_with_history
 from cooperation.lib.permissions import is_office, user_unit_id
 from cooperation.lib.views import ChangePermissionMixin
-from cooperation.models import Visit
+from cooperation.models import FollowUpAction, Visit
+from cooperation.services import action_mark_done
 from partners.models import Unit
 
 FORMSETS = {
@@ -64,3 +66,17 @@ class VisitEditView(ChangePermissionMixin, UpdateView):
                 formset.save()
         messages.success(request, _("The visit is saved."))
         return redirect(visit)
+
+
+class ActionDoneView(ChangePermissionMixin, SingleObjectMixin, View):
+    """POST: a follow-up action of the visit is done. Whoever may change the visit may mark it."""
+
+    model = Visit
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        visit = self.get_object()
+        action = get_object_or_404(FollowUpAction, pk=kwargs["action_pk"], visit=visit)
+        action_mark_done(action=action, user=request.user)
+        messages.success(request, _("The action is marked done."))
+        return redirect(visit.get_absolute_url() + "#actions-heading")

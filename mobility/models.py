@@ -242,3 +242,6 @@ class Participant(models.Model):
             return []
         position = self.PIPELINE.index(self.status)
         return [*self.PIPELINE[position + 1 : position + 2], self.Status.WITHDRAWN]
+
+    def allowed_status_choices(self) -> list[tuple[str, str]]:
+        return [(status, self.Status(status).label) for status in self.allowed_statuses()]

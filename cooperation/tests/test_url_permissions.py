@@ -30,6 +30,8 @@ OBJECT_FACTORIES = {
     "mobility:program-detail": factories.ProgramFactory,
     "agreements:agreement-edit": factories.AgreementFactory,
     "cooperation:visit-edit": factories.VisitFactory,
+    "mobility:participant-status": lambda: [(person := factories.ParticipantFactory()).program_id, person.pk],
+    "cooperation:action-done": lambda: [(action := factories.FollowUpActionFactory()).visit_id, action.pk],
     "agreements:agreement-status": factories.AgreementFactory,
     "agreements:document-upload": factories.AgreementFactory,
     "agreements:document-download": lambda: [
@@ -56,6 +58,8 @@ WRITES = {
     "agreements:agreement-renew",
     "agreements:agreement-terminate",
     "agreements:document-upload",
+    "cooperation:action-done",
+    "mobility:participant-status",
 }
 
 

@@ -116,3 +116,24 @@ def test_a_coordinator_edits_only_the_visits_their_unit_hosts(client, coordinato
     assert client.get(f"/visits/{VisitFactory(host_unit=faculty).pk}/edit/").status_code == 200
     response = client.post("/visits/new/", visit_post(other_faculty, ministry, coordinator))
     assert response.status_code == 200 and Visit.objects.filter(partners=ministry).count() == 0
+
+
+def test_an_action_is_marked_done_in_one_click_by_those_who_may_change_the_visit(
+    client, office_user, rector, other_coordinator, faculty
+):
+    from cooperation.tests.factories import FollowUpActionFactory
+
+    action = FollowUpActionFactory(visit__host_unit=faculty)
+    url = f"/visits/{action.visit_id}/actions/{action.pk}/done/"
+    for refused in (rector, other_coordinator):
+        client.force_login(refused)
+        assert "Mark done" not in client.get(action.visit.get_absolute_url()).content.decode()
+        assert client.post(url).status_code == 403
+    client.force_login(office_user)
+    assert "Mark done" in client.get(action.visit.get_absolute_url()).content.decode()
+    response = client.post(url)
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.done_on is not None and action.done_by == office_user
+    other_visit = VisitFactory(host_unit=faculty)
+    assert client.post(f"/visits/{other_visit.pk}/actions/{action.pk}/done/").status_code == 404

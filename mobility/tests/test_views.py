@@ -80,8 +80,9 @@ def test_the_detail_costs_a_fixed_number_of_queries(client, office_user, program
     ParticipantFactory.create_batch(3, program=program)
     client.force_login(office_user)
     # session, user, 2 permissions, the notification bell, program with unit, agreement and coordinator, partners,
-    # participants, their partner institutions, their units, the history of changes
-    with django_assert_num_queries(11):
+    # participants, their partner institutions, their units, the history of changes, the user's groups
+    # (may they change the program?)
+    with django_assert_num_queries(12):
         response = client.get(program.get_absolute_url())
     assert response.status_code == 200
 
