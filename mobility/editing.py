@@ -1,4 +1,4 @@
-"""One-click changes on a program's page."""
+"""Entering a program with its participants, and the one-click changes on its page."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import View
 from django.views.generic.detail import SingleObjectMixin
 
-from cooperation.lib.views import ChangePermissionMixin
+from cooperation.lib.views import ChangePermissionMixin, RecordWithRowsEditView
+from mobility.forms import ProgramForm, ProgramParticipantFormSet
 from mobility.models import Participant, Program
 from mobility.services import participant_change_status
 
@@ -32,3 +33,13 @@ class ParticipantStatusView(ChangePermissionMixin, SingleObjectMixin, View):
                 % {"name": participant.full_name, "status": participant.get_status_display()},
             )
         return redirect(participant)
+
+
+class ProgramEditView(RecordWithRowsEditView):
+    model = Program
+    form_class = ProgramForm
+    template_name = "mobility/program_form.html"
+    formset_classes = {"participants": ProgramParticipantFormSet}
+    owner_field = "unit"
+    saved_message = _("The program is saved.")
+    not_saved_message = _("The program was not saved: correct the fields marked below.")

@@ -14,7 +14,7 @@ class ProgramListView(ListPageView):
     filterset_class = ProgramFilter
     table_class = ProgramTable
     title = _("Mobility programs")
-    create_url_name = ""  # TEMP mobility:program-create
+    create_url_name = "mobility:program-create"
     create_label = _("New program")
     export_name = "programs"
 

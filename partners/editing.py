@@ -5,7 +5,7 @@ page shows the likely duplicates (partners.selectors.institutions_similar) and s
 the user confirms it is a different institution."""
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import UpdateView
@@ -60,12 +60,23 @@ class InstitutionEditView(ChangePermissionMixin, UpdateView):
                 return self.render_to_response(
                     self.get_context_data(form=form, names_formset=names_formset, duplicates=duplicates)
                 )
-        with transaction.atomic():
-            institution = form.save(commit=False)
-            save_with_history(institution, user=request.user, reason="Edited" if self.object else "Entered")
-            form.save_m2m()
-            names_formset.instance = institution
-            names_formset.save()
+        try:
+            with transaction.atomic():
+                institution = form.save(commit=False)
+                save_with_history(institution, user=request.user, reason="Edited" if self.object else "Entered")
+                form.save_m2m()
+                names_formset.instance = institution
+                names_formset.save()
+        except IntegrityError:
+            # The forms check identifiers and names first; this is another user saving the same
+            # Erasmus code, PIC or SCHAC id between our check and our save. Check again, on fresh
+            # forms (the failed save changed the old ones' instances), to name the field.
+            self.object = self.get_object()
+            form, names_formset = self.get_form(), self.get_names_formset()
+            if form.is_valid() and names_formset.is_valid():
+                form.add_error(None, _("Another user has just saved the same data. Check the partner and save again."))
+            messages.error(request, _("The partner was not saved: correct the fields marked below."))
+            return self.render_to_response(self.get_context_data(form=form, names_formset=names_formset))
         messages.success(request, _("The partner is saved."))
         return redirect(institution)
 

@@ -1,12 +1,22 @@
 """Entering a partner institution with its names in other scripts, and its contacts."""
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.lib.forms import RowFormMixin
+from partners.autocomplete import AutocompleteSelect
 from partners.models import Contact, Institution, InstitutionName
 
 IDENTIFIERS = {"erasmus_code": "erasmus_code__iexact", "pic": "pic", "schac_id": "schac_id__iexact"}
+
+
+def _https_formfield(model_field, **kwargs):
+    # A website typed without a scheme ("gazi.edu.tr") is https today; passing it here, when the
+    # field is made, also silences Django 5's warning about the default changing in 6.0.
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
 
 
 class InstitutionForm(forms.ModelForm):
@@ -32,12 +42,33 @@ class InstitutionForm(forms.ModelForm):
             "is_public",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "tags": forms.CheckboxSelectMultiple}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "tags": forms.CheckboxSelectMultiple,
+            # Thousands of partners: never rendered as <option>s, found by any of their names.
+            "parent": AutocompleteSelect("partners:institution-autocomplete"),
+        }
+        formfield_callback = _https_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Institution.objects.current().exclude(pk=self.instance.pk)
-        self.fields["website"].assume_scheme = "https"
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        # The database refuses only an institution that is its own parent; a longer loop
+        # (A under B under A) would make "part of" endless.
+        ancestor, seen = parent, set()
+        while ancestor is not None and self.instance.pk and ancestor.pk not in seen:
+            if ancestor.pk == self.instance.pk:
+                raise forms.ValidationError(
+                    _("%(institution)s is already part of this institution."),
+                    code="parent_loop",
+                    params={"institution": parent.name},
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+        return parent
 
     def _clean_identifier(self, field: str):
         value = self.cleaned_data.get(field, "").strip()

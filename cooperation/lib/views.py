@@ -1,9 +1,14 @@
 """Mixins shared by the apps' views."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.views.generic import UpdateView
 
-from cooperation.lib.permissions import can_change
+from cooperation.lib.history import save_with_history
+from cooperation.lib.permissions import can_change, is_office, user_unit_id
 
 
 class ViewPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -40,3 +45,55 @@ class HistoryMixin:
         from cooperation.lib.history import change_log
 
         return super().get_context_data(history=change_log(self.object), **kwargs)
+
+
+class RecordWithRowsEditView(ChangePermissionMixin, UpdateView):
+    """One page that creates (no pk) or edits a record with its inline formsets, saved in one
+    transaction or not at all. Subclasses set model, form_class, template_name, formset_classes
+    ({prefix: inline formset class}), owner_field (the unit a coordinator is limited to) and
+    the two messages."""
+
+    formset_classes: dict = {}
+    owner_field = ""
+    saved_message = ""
+    not_saved_message = ""
+
+    def get_object(self, queryset=None):
+        return super().get_object(queryset) if self.kwargs.get("pk") else None
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.owner_field and not is_office(self.request.user):
+            # A coordinator enters records of their own unit only.
+            field = form.fields[self.owner_field]
+            field.queryset = field.queryset.filter(pk=user_unit_id(self.request.user))
+        return form
+
+    def get_formsets(self) -> dict:
+        data = self.request.POST if self.request.method == "POST" else None
+        record = self.object or self.model()
+        return {
+            prefix: formset_class(data, instance=record, prefix=prefix)
+            for prefix, formset_class in self.formset_classes.items()
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formsets", self.get_formsets())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        formsets = self.get_formsets()
+        if not form.is_valid() or not all(formset.is_valid() for formset in formsets.values()):
+            messages.error(request, self.not_saved_message)
+            return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
+        with transaction.atomic():
+            record = form.save(commit=False)
+            save_with_history(record, user=request.user, reason="Edited" if self.object else "Entered")
+            form.save_m2m()
+            for formset in formsets.values():
+                formset.instance = record
+                formset.save()
+        messages.success(request, self.saved_message)
+        return redirect(record)

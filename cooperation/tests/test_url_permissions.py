@@ -30,6 +30,7 @@ OBJECT_FACTORIES = {
     "mobility:program-detail": factories.ProgramFactory,
     "agreements:agreement-edit": factories.AgreementFactory,
     "cooperation:visit-edit": factories.VisitFactory,
+    "mobility:program-edit": factories.ProgramFactory,
     "mobility:participant-status": lambda: [(person := factories.ParticipantFactory()).program_id, person.pk],
     "cooperation:action-done": lambda: [(action := factories.FollowUpActionFactory()).visit_id, action.pk],
     "agreements:agreement-status": factories.AgreementFactory,
@@ -60,6 +61,8 @@ WRITES = {
     "agreements:document-upload",
     "cooperation:action-done",
     "mobility:participant-status",
+    "mobility:program-create",
+    "mobility:program-edit",
 }
 
 
