@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import UpdateView
 
 from agreements.forms import AgreementForm, PartyFormSet, QuotaFormSet
@@ -12,14 +13,18 @@ from agreements.models import Agreement
 from agreements.services import agreement_set_parties
 from cooperation.lib.history import save_with_history
 from cooperation.lib.permissions import is_office, user_unit_id
-from cooperation.lib.views import ChangePermissionMixin
+from cooperation.lib.views import ChangePermissionMixin, FormPageMixin
 from partners.models import Unit
 
 
-class AgreementEditView(ChangePermissionMixin, UpdateView):
+class AgreementEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
     model = Agreement
     form_class = AgreementForm
     template_name = "agreements/agreement_form.html"
+    new_title = _lazy("New agreement")
+    edit_title = _lazy("Edit agreement")
+    list_url_name = "agreements:agreement-list"
+    list_title = _lazy("Agreements")
 
     def get_object(self, queryset=None):
         return super().get_object(queryset) if self.kwargs.get("pk") else None

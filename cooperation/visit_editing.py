@@ -4,6 +4,7 @@ the follow-up actions and the gifts. Everything is saved in one transaction or n
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import View
 from django.views.generic.detail import SingleObjectMixin
 
@@ -24,6 +25,10 @@ class VisitEditView(RecordWithRowsEditView):
     model = Visit
     form_class = VisitForm
     template_name = "cooperation/visit_form.html"
+    new_title = _lazy("New visit or event")
+    edit_title = _lazy("Edit visit")
+    list_url_name = "cooperation:visit-list"
+    list_title = _lazy("Visits and events")
     formset_classes = FORMSETS
     owner_field = "host_unit"  # a coordinator enters the visits their own unit hosts
     saved_message = _("The visit is saved.")

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import View
 from django.views.generic.detail import SingleObjectMixin
 
@@ -39,6 +40,10 @@ class ProgramEditView(RecordWithRowsEditView):
     model = Program
     form_class = ProgramForm
     template_name = "mobility/program_form.html"
+    new_title = _lazy("New program")
+    edit_title = _lazy("Edit program")
+    list_url_name = "mobility:program-list"
+    list_title = _lazy("Mobility programs")
     formset_classes = {"participants": ProgramParticipantFormSet}
     owner_field = "unit"
     saved_message = _("The program is saved.")

@@ -8,19 +8,24 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import UpdateView
 
 from cooperation.lib.history import save_with_history
-from cooperation.lib.views import ChangePermissionMixin
+from cooperation.lib.views import ChangePermissionMixin, FormPageMixin
 from partners.forms import ContactForm, InstitutionForm, InstitutionNameFormSet
 from partners.models import Contact, Institution
 from partners.selectors import institutions_similar
 
 
-class InstitutionEditView(ChangePermissionMixin, UpdateView):
+class InstitutionEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
     model = Institution
     form_class = InstitutionForm
     template_name = "partners/institution_form.html"
+    new_title = _lazy("New partner")
+    edit_title = _lazy("Edit partner")
+    list_url_name = "partners:institution-list"
+    list_title = _lazy("Partners")
 
     def get_object(self, queryset=None):
         return super().get_object(queryset) if self.kwargs.get("pk") else None

@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import UpdateView
 
 from cooperation.lib.history import save_with_history
@@ -47,7 +48,25 @@ class HistoryMixin:
         return super().get_context_data(history=change_log(self.object), **kwargs)
 
 
-class RecordWithRowsEditView(ChangePermissionMixin, UpdateView):
+class FormPageMixin:
+    """What templates/form_page.html shows around an entry form: its title (new or edit) and the
+    list the record belongs to."""
+
+    new_title = ""
+    edit_title = ""
+    list_url_name = ""
+    list_title = ""
+
+    def get_context_data(self, **kwargs):
+        page = {
+            "title": self.edit_title if getattr(self, "object", None) else self.new_title,
+            "list_url": reverse(self.list_url_name),
+            "list_title": self.list_title,
+        }
+        return super().get_context_data(page=page, **kwargs)
+
+
+class RecordWithRowsEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
     """One page that creates (no pk) or edits a record with its inline formsets, saved in one
     transaction or not at all. Subclasses set model, form_class, template_name, formset_classes
     ({prefix: inline formset class}), owner_field (the unit a coordinator is limited to) and
