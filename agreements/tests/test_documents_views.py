@@ -1,11 +1,12 @@
 """Uploading an agreement's documents in versions, and reading them back only with the right."""
 
 import io
+import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements.models import DocumentVersion
-from cooperation.tests.factories import AgreementFactory
+from cooperation.tests.factories import AgreementFactory, DocumentVersionFactory
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -65,3 +66,87 @@ def test_downloads_need_a_login_and_uploads_the_right_to_change(client, rector, 
     assert client.post(f"/agreements/{agreement.pk}/documents/", {"file": io.BytesIO(PDF)}).status_code == 403
     # A version is found only under its own agreement.
     assert client.get(f"/agreements/{AgreementFactory().pk}/documents/{version.pk}/download/").status_code == 404
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def test_the_page_lists_each_version_with_who_when_and_size(client, office_user):
+    office_user.first_name, office_user.last_name = "Aigerim", "Sadykova"
+    office_user.save()
+    agreement = AgreementFactory()
+    client.force_login(office_user)
+    upload(client, agreement, comment="first scan")
+    page = upload(client, agreement, name="rescan.pdf").content.decode()
+    assert page.count("/download/") == 2
+    assert "Aigerim Sadykova" in page and "first scan" in page and "rescan.pdf" in page
+    assert f"{len(PDF)}\xa0bytes" in page
+
+
+def test_a_word_file_is_downloaded_not_shown_and_the_name_gets_its_real_extension(client, office_user):
+    agreement = AgreementFactory()
+    client.force_login(office_user)
+    upload(client, agreement, content=docx_bytes(), name="draft v2.exe", kind="draft")
+    version = DocumentVersion.objects.get()
+    assert version.original_name == "draft v2.docx" and version.document.kind == "draft"
+    download = client.get(f"/agreements/{agreement.pk}/documents/{version.pk}/download/")
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == docx_bytes()
+
+
+def test_a_pdf_is_shown_inline(client, office_user):
+    version = DocumentVersionFactory()
+    client.force_login(office_user)
+    download = client.get(f"/agreements/{version.document.agreement_id}/documents/{version.pk}/download/")
+    assert download["Content-Disposition"].startswith("inline;")
+
+
+def test_a_titled_document_of_another_kind_is_a_document_of_its_own(client, office_user):
+    agreement = AgreementFactory()
+    client.force_login(office_user)
+    upload(client, agreement, kind="draft", title="Annex 1")
+    upload(client, agreement, kind="annex", title="Annex 1")
+    upload(client, agreement, kind="annex", title="Annex 1")
+    assert sorted(DocumentVersion.objects.values_list("document__kind", "number")) == [
+        ("annex", 1),
+        ("annex", 2),
+        ("draft", 1),
+    ]
+
+
+def test_an_upload_without_a_file_says_so(client, office_user):
+    agreement = AgreementFactory()
+    client.force_login(office_user)
+    response = client.post(f"/agreements/{agreement.pk}/documents/", {"kind": "signed"}, follow=True)
+    assert messages_of(response) == ["The document was not uploaded. File: This field is required."]
+
+
+def test_another_units_coordinator_may_read_but_not_upload(client, coordinator, other_coordinator, faculty):
+    agreement = AgreementFactory(responsible_unit=faculty)
+    client.force_login(coordinator)
+    upload(client, agreement)
+    version = DocumentVersion.objects.get()
+    client.force_login(other_coordinator)
+    response = client.post(
+        f"/agreements/{agreement.pk}/documents/",
+        {"kind": "signed", "file": SimpleUploadedFile("x.pdf", PDF)},
+    )
+    assert response.status_code == 403
+    assert "document-upload-heading" not in client.get(agreement.get_absolute_url()).content.decode()
+    assert client.get(f"/agreements/{agreement.pk}/documents/{version.pk}/download/").status_code == 200
+    assert DocumentVersion.objects.count() == 1
+
+
+def test_the_download_redirects_the_anonymous_to_the_login_and_refuses_a_user_without_a_role(client, outsider):
+    version = DocumentVersionFactory()
+    url = f"/agreements/{version.document.agreement_id}/documents/{version.pk}/download/"
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/?next=")
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403
