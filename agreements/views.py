@@ -5,6 +5,7 @@ from django.views.generic import DetailView
 
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement, AgreementDocument, AgreementParty
+from agreements.selectors import agreement_quota_use, agreement_related_visits
 from agreements.tables import AgreementTable
 from cooperation.lib.listing import ListPageView
 from cooperation.lib.views import HistoryMixin, ViewPermissionMixin
@@ -50,6 +51,8 @@ class AgreementDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
         ]
         return super().get_context_data(
             renewal_chain=self.object.renewal_chain(),
+            quota_use=agreement_quota_use(agreement=self.object),
+            related_visits=agreement_related_visits(agreement=self.object),
             next_statuses=next_statuses,
             today=timezone.localdate(),
             document_kinds=AgreementDocument.Kind.choices,

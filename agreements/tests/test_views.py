@@ -13,8 +13,11 @@ from cooperation.tests.factories import (
     AgreementPartyFactory,
     DocumentVersionFactory,
     InstitutionFactory,
+    ParticipantFactory,
+    ProgramFactory,
     QuotaFactory,
     UnitFactory,
+    VisitFactory,
 )
 from partners.models import Institution, Unit
 
@@ -117,8 +120,8 @@ def test_the_detail_costs_a_fixed_number_of_queries(client, office_user, memoran
     # session, user, 2 permissions, the notification bell, agreement with units and person, parties, their
     # institutions, their units, signatories, their parties, their institutions, their units,
     # areas, quotas, documents, their versions, who uploaded them, the agreement renewing this one (none),
-    # the history of changes
-    with django_assert_num_queries(21):
+    # participants counted against the quotas, visits with the partners, the history of changes
+    with django_assert_num_queries(23):
         response = client.get(memorandum.get_absolute_url())
     assert response.status_code == 200
 
@@ -183,3 +186,54 @@ def test_the_detail_shows_automatic_renewal_and_the_notice_deadline(client, offi
     assert "Yes, by 12 months each time" in page
     assert "Dec. 6, 2029" in page  # 60 days before 4 February 2030
     assert "badge-state-active" in page
+
+
+def test_the_detail_counts_mobility_against_its_quotas(client, office_user, memorandum):
+    QuotaFactory(
+        agreement=memorandum,
+        academic_year="2025/2026",
+        direction=Quota.Direction.OUTGOING,
+        category=Quota.Category.STUDENT_STUDIES,
+        places=2,
+    )
+    QuotaFactory(
+        agreement=memorandum,
+        academic_year="2025/2026",
+        direction=Quota.Direction.INCOMING,
+        category=Quota.Category.STAFF_TEACHING,
+        places=4,
+    )
+    program = ProgramFactory(agreement=memorandum, academic_year="2025/2026")
+    for status in ("nominated", "abroad", "completed"):  # three outgoing students on two places
+        ParticipantFactory(program=program, direction="outgoing", quota_category="student_studies", status=status)
+    ParticipantFactory(program=program, direction="outgoing", quota_category="student_studies", status="withdrawn")
+    ParticipantFactory(program=program, direction="outgoing", quota_category="student_traineeship")
+    ParticipantFactory(direction="outgoing", quota_category="student_studies")  # another agreement's program
+    client.force_login(office_user)
+
+    response = client.get(memorandum.get_absolute_url())
+
+    uses = [(u.academic_year, u.direction, u.category, u.places, u.participants) for u in response.context["quota_use"]]
+    assert uses == [
+        ("2025/2026", "incoming", "staff_teaching", 4, 0),
+        ("2025/2026", "outgoing", "student_studies", 2, 3),
+        ("2025/2026", "outgoing", "student_traineeship", None, 1),
+    ]
+    page = response.content.decode()
+    assert "Mobility against quotas" in page
+    assert "more participants than places" in page
+    assert "no quota" in page
+
+
+def test_the_detail_lists_visits_with_its_partners_and_its_signing(client, office_user, memorandum):
+    partner = memorandum.parties.filter(institution__isnull=False).first().institution
+    VisitFactory(title="Directors of the colleges on campus").partners.add(partner)
+    VisitFactory(title="Signing ceremony").agreements_signed.add(memorandum)
+    VisitFactory(title="Someone else's delegation")
+    client.force_login(office_user)
+
+    page = client.get(memorandum.get_absolute_url()).content.decode()
+
+    assert "Directors of the colleges on campus" in page
+    assert "Signing ceremony" in page
+    assert "Someone else&#x27;s delegation" not in page

@@ -1,0 +1,76 @@
+"""Reads about agreements that need more than a queryset method.
+
+`agreements` imports no app above it: the mobility and the visits that rest on an agreement
+come in through the model registry and reverse relations.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Count, Q
+
+from agreements.models import Agreement, Quota
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    """Places agreed for one academic year, direction and category against participants recorded."""
+
+    academic_year: str
+    direction: str
+    category: str
+    places: int | None  # None: participants recorded with no quota agreed for them
+    participants: int
+
+    @property
+    def direction_label(self) -> str:
+        return Quota.Direction(self.direction).label
+
+    @property
+    def category_label(self) -> str:
+        return Quota.Category(self.category).label
+
+    @property
+    def over_quota(self) -> bool:
+        return self.places is not None and self.participants > self.places
+
+    @property
+    def percent_used(self) -> int | None:
+        if not self.places:
+            return None
+        return round(100 * self.participants / self.places)
+
+
+def agreement_quota_use(*, agreement: Agreement) -> list[QuotaUse]:
+    """Each quota of the agreement beside the participants (not withdrawn) of the programs resting
+    on it, in the same academic year, direction and category; one aggregate query. Subject areas
+    are summed: participants are not recorded per ISCED field closely enough to split them."""
+    participant_model = apps.get_model("mobility", "Participant")
+    counted = (
+        participant_model.objects.active()
+        .filter(program__agreement=agreement)
+        .values("program__academic_year", "direction", "quota_category")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    participants = {
+        (row["program__academic_year"], row["direction"], row["quota_category"]): row["total"] for row in counted
+    }
+    places: dict[tuple[str, str, str], int] = {}
+    for quota in agreement.quotas.all():  # prefetched by the detail page
+        key = (quota.academic_year, quota.direction, quota.category)
+        places[key] = places.get(key, 0) + quota.places
+    keys = sorted(set(places) | set(participants))
+    return [QuotaUse(*key, places=places.get(key), participants=participants.get(key, 0)) for key in keys]
+
+
+def agreement_related_visits(*, agreement: Agreement, limit: int = 10):
+    """Visits at which the agreement was signed or with any of its partners, newest first."""
+    visit_model = apps.get_model("cooperation", "Visit")
+    partner_ids = [party.institution_id for party in agreement.parties.all() if party.institution_id]
+    return (
+        visit_model.objects.filter(Q(agreements_signed=agreement) | Q(partners__in=partner_ids))
+        .select_related("host_unit")
+        .distinct()
+        .order_by("-starts_on", "-pk")[:limit]
+    )
