@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AreaOfCooperation
-from cooperation.lib.forms import DateInput, RowFormMixin
+from cooperation.lib.forms import DateInput, RowFormMixin, https_formfield
 from cooperation.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
 from partners.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
 from partners.models import Contact, Institution, Unit
@@ -25,6 +25,7 @@ class VisitForm(forms.ModelForm):
 
     class Meta:
         model = Visit
+        formfield_callback = https_formfield
         fields = [
             "title",
             "kind",

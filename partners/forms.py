@@ -1,22 +1,13 @@
 """Entering a partner institution with its names in other scripts, and its contacts."""
 
 from django import forms
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lib.forms import RowFormMixin
+from cooperation.lib.forms import RowFormMixin, https_formfield
 from partners.autocomplete import AutocompleteSelect
 from partners.models import Contact, Institution, InstitutionName
 
 IDENTIFIERS = {"erasmus_code": "erasmus_code__iexact", "pic": "pic", "schac_id": "schac_id__iexact"}
-
-
-def _https_formfield(model_field, **kwargs):
-    # A website typed without a scheme ("gazi.edu.tr") is https today; passing it here, when the
-    # field is made, also silences Django 5's warning about the default changing in 6.0.
-    if isinstance(model_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return model_field.formfield(**kwargs)
 
 
 class InstitutionForm(forms.ModelForm):
@@ -48,7 +39,7 @@ class InstitutionForm(forms.ModelForm):
             # Thousands of partners: never rendered as <option>s, found by any of their names.
             "parent": AutocompleteSelect("partners:institution-autocomplete"),
         }
-        formfield_callback = _https_formfield
+        formfield_callback = https_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,16 @@
 """Form pieces shared by the apps' entry pages."""
 
 from django import forms
+from django.db import models
+
+
+def https_formfield(model_field, **kwargs):
+    """A ModelForm's formfield_callback: a web address typed without a scheme ("gazi.edu.tr") is
+    https today; passing it when the field is made also silences Django 5's warning about the
+    default changing in 6.0."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
 
 
 class DateInput(forms.DateInput):
