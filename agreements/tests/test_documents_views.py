@@ -97,6 +97,7 @@ def test_a_word_file_is_downloaded_not_shown_and_the_name_gets_its_real_extensio
     download = client.get(f"/agreements/{agreement.pk}/documents/{version.pk}/download/")
     assert download["Content-Disposition"].startswith("attachment;")
     assert download["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in download["Content-Security-Policy"]
     assert b"".join(download.streaming_content) == docx_bytes()
 
 
@@ -105,6 +106,10 @@ def test_a_pdf_is_shown_inline(client, office_user):
     client.force_login(office_user)
     download = client.get(f"/agreements/{version.document.agreement_id}/documents/{version.pk}/download/")
     assert download["Content-Disposition"].startswith("inline;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    # Chromium shows no PDF in a sandboxed document: the PDF is judged by content instead.
+    assert "sandbox" not in download["Content-Security-Policy"]
+    assert "default-src 'none'" in download["Content-Security-Policy"]
 
 
 def test_a_titled_document_of_another_kind_is_a_document_of_its_own(client, office_user):
