@@ -71,7 +71,9 @@ class AutocompleteSelect(forms.Select):
 
     def optgroups(self, name, value, attrs=None):
         # Only the selected choice (and the empty one) is rendered: the rest come from the endpoint.
-        chosen = {str(item) for item in value if item not in (None, "")}
+        # A form sent back with a value that is no id ("abc", or too big for the database's
+        # integer) re-renders with its error, not a 500.
+        chosen = {str(item) for item in value if str(item).isdigit() and int(item) < 2**63}
         queryset = self.choices.queryset.filter(pk__in=chosen) if chosen else self.choices.queryset.none()
         self.choices.queryset = queryset
         return super().optgroups(name, value, attrs)

@@ -163,6 +163,9 @@ class Institution(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_institutions",
     )
+    # When merged_into was set (partners.merging): the duplicate is kept, so that old links and
+    # history still resolve, but no list, search or autocomplete shows it (objects.current()).
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True, editable=False)
     # Every name, short name and variant, folded (see cooperation.lib.text.fold): what search
     # matches against. Rebuilt by refresh_search_text() whenever a name changes.
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -197,6 +200,12 @@ class Institution(models.Model):
         indexes = [
             # The partner list filtered by country and kind.
             models.Index(fields=["country", "kind"], name="institution_country_kind"),
+            # The partner list's order: Institution.objects.current().order_by("name") LIMIT 50.
+            models.Index(fields=["name"], name="institution_name"),
+            # The partner list filtered by status (?status=prospective), in name order.
+            models.Index(fields=["status", "name"], name="institution_status_name"),
+            # Search (search_text LIKE '%...%') has a pg_trgm index on PostgreSQL:
+            # partners/migrations/0003_list_indexes.py.
         ]
 
     def __str__(self):

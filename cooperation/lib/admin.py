@@ -1,9 +1,11 @@
 """What every ModelAdmin of the portal shares: audit history, and the coordinator's unit rule."""
 
 from django.contrib import admin
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from cooperation.lib.permissions import can_change
+from cooperation.lib.protection import link_referrers
 from cooperation.lib.text import fold
 
 
@@ -24,6 +26,16 @@ class PortalAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
     """A ModelAdmin with the audit history ("History" button: who changed what, when)."""
 
     list_per_page = 50
+
+    def get_deleted_objects(self, objs, request):
+        """Django lists the PROTECT foreign keys that stand in the way of a delete; the links of
+        cooperation.lib.protection are added to them, so the delete page (and "delete
+        selected") refuses with the list instead of failing when it is confirmed."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            for referrer in link_referrers(obj):
+                protected.append(f"{capfirst(str(referrer._meta.verbose_name))}: {referrer}")
+        return to_delete, model_count, perms_needed, protected
 
 
 class ScopedInline(UnitScopedAdminMixin):
