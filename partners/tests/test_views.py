@@ -1,7 +1,10 @@
 """The partner pages: who may open them, what they cost in queries, what they show."""
 
+import datetime
+
 import factory
 import pytest
+import time_machine
 
 from cooperation.tests.factories import (
     AgreementPartyFactory,
@@ -75,9 +78,9 @@ def test_the_detail_costs_a_fixed_number_of_queries(client, office_user, django_
         InstitutionFactory(parent=institution)
     client.force_login(office_user)
     # session, user, 2 permissions, the notification bell, institution and parent, names, contacts,
-    # tags, children, agreement parties, their agreements, visits, their host units, programs, the history,
-    # the user's groups (may they edit?)
-    with django_assert_num_queries(17):
+    # tags, children, agreement parties with their agreements and renewals, visits, their host units,
+    # programs, the history, the user's groups (may they edit?)
+    with django_assert_num_queries(16):
         response = client.get(institution.get_absolute_url())
     assert response.status_code == 200
 
@@ -132,3 +135,61 @@ def test_the_pages_of_a_search_keep_the_search(client, office_user):
     assert 'href="?q=gazi&amp;page=2" rel="next"' in first_page
     assert "1–50 of 55" in first_page
     assert len(rows(second_page)) == 5
+
+
+@time_machine.travel(datetime.date(2026, 3, 2), tick=False)
+def test_the_detail_puts_agreements_in_force_first_and_links_their_renewals(client, office_user, institution):
+    expired = AgreementPartyFactory(
+        institution=institution,
+        agreement__title="Memorandum 2015",
+        agreement__status="renewed",
+        agreement__signed_on=datetime.date(2015, 5, 1),
+        agreement__valid_from=datetime.date(2015, 5, 1),
+        agreement__expires_on=datetime.date(2020, 5, 1),
+    ).agreement
+    AgreementPartyFactory(
+        institution=institution,
+        agreement__title="Memorandum 2020",
+        agreement__status="signed",
+        agreement__signed_on=datetime.date(2020, 5, 1),
+        agreement__valid_from=datetime.date(2020, 5, 1),
+        agreement__expires_on=datetime.date(2030, 5, 1),
+        agreement__renews=expired,
+    )
+    client.force_login(office_user)
+
+    response = client.get(institution.get_absolute_url())
+
+    assert [a.title for a in response.context["agreements_in_force"]] == ["Memorandum 2020"]
+    assert [a.title for a in response.context["other_agreements"]] == ["Memorandum 2015"]
+    page = response.content.decode()
+    assert "renewed by" in page and "renews" in page
+    assert page.index("Memorandum 2020") < page.index("Memorandum 2015")
+
+
+@time_machine.travel(datetime.date(2026, 3, 2), tick=False)
+def test_the_timeline_tells_the_partner_s_story_newest_first(client, office_user, institution):
+    AgreementPartyFactory(
+        institution=institution,
+        agreement__title="Memorandum on the Luban workshop",
+        agreement__status="signed",
+        agreement__signed_on=datetime.date(2024, 4, 12),
+        agreement__valid_from=datetime.date(2024, 4, 12),
+        agreement__expires_on=datetime.date(2026, 6, 30),
+    )
+    VisitFactory(
+        title="Delegation from Urumqi", starts_on=datetime.date(2025, 10, 3), ends_on=datetime.date(2025, 10, 4)
+    ).partners.add(institution)
+    ProgramFactory(title="Luban exchange", academic_year="2025/2026").partners.add(institution)
+    client.force_login(office_user)
+
+    timeline = client.get(institution.get_absolute_url()).context["timeline"]
+
+    assert [year.year for year in timeline] == [2026, 2025, 2024]
+    entries = [(entry.day, str(entry.what), entry.title, entry.upcoming) for year in timeline for entry in year.entries]
+    assert entries == [
+        (datetime.date(2026, 6, 30), "Agreement expires", "Memorandum on the Luban workshop", True),
+        (datetime.date(2025, 10, 3), entries[1][1], "Delegation from Urumqi", False),
+        (datetime.date(2025, 9, 1), "Mobility program starts", "Luban exchange (2025/2026)", False),
+        (datetime.date(2024, 4, 12), "Agreement signed", "Memorandum on the Luban workshop", False),
+    ]
