@@ -92,5 +92,12 @@ class GiftAdmin(PortalAdmin):
     list_select_related = ["visit"]
 
 
-# The reminder log, notifications and policy (cooperation/reminders_admin.py).
-from cooperation import reminders_admin  # noqa: E402, F401
+# The audit history, searchable by user, kind of record and date (cooperation/audit_admin.py);
+# the reminder log, notifications and policy (cooperation/reminders_admin.py).
+from cooperation import audit_admin, reminders_admin  # noqa: E402, F401
+
+# The calendar feed and API tokens (cooperation/api/admin.py).
+from cooperation.api import admin as token_admin  # noqa: E402, F401
+
+# The record of imports (cooperation/importing/admin.py).
+from cooperation.importing import admin as importing_admin  # noqa: E402, F401

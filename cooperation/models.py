@@ -112,6 +112,14 @@ class Visit(models.Model):
         indexes = [
             # Upcoming visits (dashboard, reminders) and the list sorted by date.
             models.Index(fields=["starts_on", "status"], name="visit_starts_status"),
+            # The visit list's order: ORDER BY starts_on DESC, id DESC LIMIT 50 (read backwards).
+            models.Index(fields=["starts_on", "id"], name="visit_starts_id"),
+            # ?period=past: ends_on < today.
+            models.Index(fields=["ends_on"], name="visit_ends"),
+            # ?kind= and ?direction= (kind IN (...)), newest first.
+            models.Index(fields=["kind", "starts_on"], name="visit_kind_starts"),
+            # Search by title, place and city has pg_trgm indexes on PostgreSQL:
+            # cooperation/migrations/0007_list_indexes.py.
         ]
 
     def __str__(self):
@@ -597,3 +605,87 @@ class SweepRun(models.Model):
     @classmethod
     def last_finished_at(cls) -> datetime.datetime | None:
         return cls.objects.order_by("-finished_at").values_list("finished_at", flat=True).first()
+
+
+# Secret tokens (issue 6). A calendar application cannot log in and a script should not hold a
+# password, so each carries a secret: in the feed's URL, or in the API's Authorization header.
+# Only a SHA-256 hash of the secret is stored, so a copy of the database (a backup, a dump for
+# a developer) does not open anyone's calendar or the API. The secret is shown once, when made.
+
+
+class SecretTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def find(self, secret: str):
+        """The token (active or revoked) whose secret this is, or None.
+
+        The row is found by the secret's first characters, which alone open nothing; the hashes
+        are then compared in constant time, so response times tell nothing about the rest."""
+        import hashlib
+        import hmac
+
+        model = self.model
+        if not secret or len(secret) > 200:
+            return None
+        digest = hashlib.sha256(secret.encode()).hexdigest()
+        for token in self.filter(key_prefix=secret[: model.PREFIX_LENGTH]).select_related("user"):
+            if hmac.compare_digest(token.key_hash, digest):
+                return token
+        return None
+
+
+class SecretToken(models.Model):
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="%(class)ss"
+    )
+    key_prefix = models.CharField(_("begins with"), max_length=PREFIX_LENGTH, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = SecretTokenQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+        constraints = [
+            # One token in use per user: making a new one revokes the old (the services).
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="%(class)s_one_active_per_user"
+            ),
+        ]
+        indexes = [
+            # SecretTokenQuerySet.find(): every feed fetch and API request.
+            models.Index(fields=["key_prefix"], name="%(class)s_prefix"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.key_prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class CalendarFeedToken(SecretToken):
+    """The secret in the URL of a user's iCalendar feed (cooperation/calendar_feed.py)."""
+
+    class Meta(SecretToken.Meta):
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+
+class ApiToken(SecretToken):
+    """The secret a script sends to the REST API (cooperation/api/)."""
+
+    class Meta(SecretToken.Meta):
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+
+# The record of an import from Excel or CSV (cooperation/importing/).
+from cooperation.importing.models import ImportBatch  # noqa: E402, F401

@@ -24,7 +24,12 @@ OFFICE_ONLY_MODELS = {
     "cooperation.notification",
     "cooperation.reminderpolicy",
     "cooperation.sweeprun",
+    # Imports write hundreds of shared records at once (cooperation/importing/views.py says why).
+    "cooperation.importbatch",
 }
+# A user's own secrets (hashed): each user makes and revokes theirs on their calendar page; in the
+# admin only the office sees them, to revoke a lost one. No other role holds any permission.
+PERSONAL_SECRET_MODELS = {"cooperation.calendarfeedtoken", "cooperation.apitoken"}
 # Rows that live inside a coordinator's record and are added and removed with it.
 CHILD_MODELS = {
     "agreements.agreementparty",
@@ -48,6 +53,8 @@ def role_codenames(model_key: str, model_name: str) -> dict[str, set[str]]:
         return {OFFICE: view, COORDINATOR: view, RECTOR: view}
     write = {f"add_{model_name}", f"change_{model_name}"}
     delete = {f"delete_{model_name}"}
+    if model_key in PERSONAL_SECRET_MODELS:
+        return {OFFICE: view | delete, COORDINATOR: set(), RECTOR: set()}
     coordinator = set(view)
     if model_key not in OFFICE_ONLY_MODELS:
         coordinator |= write

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI as static files, no CDN
     "partners",
     "agreements",
     "mobility",
@@ -97,13 +100,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles the plans of the portal's short queries for longer than they run:
+    # with it off, the agreement search took 210 ms instead of 364, the global search 160 instead
+    # of 639 (bench/pages.py, 50,000 agreements; docs/PERFORMANCE.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fail-soft: the cache holds only what can be computed again (cooperation/lib/cache.py).
+            "BACKEND": "cooperation.lib.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cooperation",
         }
@@ -189,6 +198,52 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 COUNTRIES_FIRST = ["KZ"]
+
+# The read-only REST API (cooperation/api/). Scripts send "Authorization: Token <key>" (keys are
+# issued on the calendar and API page, stored hashed); a logged-in browser may use its session,
+# so the API documentation page can try requests. Token authentication comes first, so an
+# anonymous request is answered 401 with its WWW-Authenticate header rather than 403.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cooperation.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["cooperation.api.permissions.ReadsThePortal"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "cooperation.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "cooperation.api.schema.PortalAutoSchema",
+    # Counted in the default cache (Redis in production), so every web worker shares the count.
+    "DEFAULT_THROTTLE_RATES": {"public": envstr("API_PUBLIC_RATE", "60/minute")},
+    # The client's address for the throttle: the proxy's X-Forwarded-For behind nginx, and never a
+    # header the client sent itself, which would let it pick a fresh address for every request.
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cooperation portal API",
+    "DESCRIPTION": "Read-only access to partners, agreements, visits and programs.",
+    "VERSION": "1",
+    # OpenAPI 3.1 is JSON Schema proper: a field that may be null says so in a way every
+    # validator reads (3.0's "nullable" beside a $ref is read differently by different tools).
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Swagger UI would ask validator.swagger.io about the schema: the portal calls nothing outside.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Many models have a "kind" and a "status": each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "InstitutionKindEnum": "partners.models.Institution.Kind",
+        "InstitutionStatusEnum": "partners.models.Institution.Status",
+        "InstitutionNameKindEnum": "partners.models.InstitutionName.Kind",
+        "AgreementKindEnum": "agreements.models.Agreement.Kind",
+        "AgreementStatusEnum": "agreements.models.Agreement.Status",
+        "VisitKindEnum": "cooperation.models.Visit.Kind",
+        "VisitStatusEnum": "cooperation.models.Visit.Status",
+        "ProgramKindEnum": "mobility.models.Program.Kind",
+        "ProgramDirectionEnum": "mobility.models.Program.ProgramDirection",
+    },
+}
 
 vars().update(email_settings(envstr("EMAIL_URL", "")))
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Cooperation portal <noreply@university.example>")

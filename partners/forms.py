@@ -31,6 +31,8 @@ class InstitutionForm(forms.ModelForm):
             "schac_id",
             "tags",
             "is_public",
+            "latitude",  # where the university website's map puts a published partner
+            "longitude",
             "notes",
         ]
         widgets = {

@@ -146,3 +146,14 @@ def test_the_agreement_changelist_does_not_grow_in_queries(client, admin_user):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_only_the_office_sees_the_users_secret_tokens_in_the_admin(client, rector, coordinator, office_user):
+    for model in ("calendarfeedtoken", "apitoken"):
+        assert not rector.has_perm(f"cooperation.view_{model}")
+        assert not coordinator.has_perm(f"cooperation.view_{model}")
+        assert office_user.has_perm(f"cooperation.view_{model}")
+        assert office_user.has_perm(f"cooperation.delete_{model}")  # to revoke a lost one
+        assert not office_user.has_perm(f"cooperation.change_{model}")
+    client.force_login(rector)
+    assert client.get(reverse("admin:cooperation_apitoken_changelist")).status_code == 403
