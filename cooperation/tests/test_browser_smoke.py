@@ -35,3 +35,23 @@ def test_the_language_switcher_remembers_kazakh(page, office_user):
     assert page.locator("html").get_attribute("lang") == "kk"
     page.goto("/partners/")
     assert page.locator("html").get_attribute("lang") == "kk"
+
+
+def test_on_a_phone_pages_do_not_scroll_sideways_and_the_filters_fold_away(page, office_user):
+    from cooperation.tests.factories import AgreementPartyFactory
+
+    # A long title and many columns: the table scrolls inside its box, not the page.
+    party = AgreementPartyFactory(agreement__title="Memorandum of understanding " * 6)
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, office_user.username)
+    for path in ("/", "/partners/", "/agreements/", "/visits/", "/mobility/", party.agreement.get_absolute_url()):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide on a 390px screen"
+
+    page.goto("/agreements/")
+    filters = page.locator("#list-filters")
+    assert not filters.is_visible()
+    page.get_by_role("button", name="Filters").click()
+    filters.wait_for(state="visible")
+    assert page.console_errors == []
