@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 export PORT
 
-.PHONY: run test install messages migrate demo lint format bench clean
+.PHONY: run test install system-packages messages migrate demo lint format bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=... to use another 3.11)"; exit 1; }
@@ -19,7 +19,21 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# WeasyPrint (the dashboard's PDF report) needs Pango, HarfBuzz and fonts with every Cyrillic and
+# Kazakh letter from the system. Installed with apt-get only when missing (asked of dpkg), so
+# this step costs nothing once done; elsewhere it says what to install.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+system-packages:
+	@command -v dpkg >/dev/null || { echo "Not Debian: install Pango and the DejaVu fonts for the PDF report yourself"; exit 0; }; \
+	missing=""; for package in $(SYSTEM_PACKAGES); do dpkg -s $$package 2>/dev/null | grep -q "^Status: install ok installed" || missing="$$missing $$package"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing$$missing (for the PDF report)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "The PDF report needs:$$missing (sudo apt-get install$$missing)"; fi
+
+install: system-packages $(VENV)/.installed
 
 messages: install
 	$(BIN)/python scripts/compile_messages.py
@@ -55,9 +69,13 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Benchmarks print figures (docs/PERFORMANCE.md); they need PostgreSQL on 127.0.0.1:5432.
-bench: install
+# Benchmarks print figures (docs/PERFORMANCE.md); they need PostgreSQL on 127.0.0.1:5432, and
+# the pages benchmark Redis on 127.0.0.1:6379 (database 13, BENCH_REDIS_URL). bench/pages.py
+# writes its table into docs/PERFORMANCE.md; BENCH_PAGES_ARGS="--partners 500 ..." for a quick run.
+BENCH_PAGES_ARGS ?= --partners 10000 --agreements 50000 --visits 20000 --participants 200000
+bench: install messages
 	$(BIN)/python bench/reminder_sweep.py --agreements 100000 --visits 20000
+	$(BIN)/python bench/pages.py $(BENCH_PAGES_ARGS) --write
 
 clean:
 	rm -rf $(VENV) var/broker var/static

@@ -20,6 +20,15 @@ def service_missing(what: str) -> None:
     pytest.skip(f"{what} is not available")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the test database is rolled back between tests,
+    which no signal tells the cached dashboards about."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def university(db):
     return UnitFactory(

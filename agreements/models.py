@@ -5,20 +5,29 @@ import hashlib
 import uuid
 from pathlib import PurePath
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cooperation.lib.academic_years import ACADEMIC_YEAR_PATTERN, validate_academic_year
+from cooperation.lib.academic_years import (
+    ACADEMIC_YEAR_PATTERN,
+    academic_year_of,
+    validate_academic_year,
+    years_before,
+)
 from cooperation.lib.text import fold
 from partners.models import Contact, Institution, Unit
 
 EXPIRING_SOON = datetime.timedelta(days=90)
+# In force, yet nothing has happened under it for this long: the rector's office asks about it.
+DORMANT_AFTER_YEARS = 2
 
 
 class AreaOfCooperation(models.Model):
@@ -76,6 +85,29 @@ class AgreementQuerySet(models.QuerySet):
         if state == "pending":
             return self.pending(on)
         return self.filter(status=state)
+
+    def dormant(self, on: datetime.date | None = None):
+        """In force, signed more than two years ago, and since then no mobility under it (a
+        participant, not withdrawn, of a program resting on it) and no visit (not cancelled) at
+        which it was signed or with one of its partners. Planned mobility and visits count.
+
+        Mobility and visits live in apps above this one: they come in through the registry."""
+        on = on or timezone.localdate()
+        since = years_before(on, DORMANT_AFTER_YEARS)
+        participant_model = apps.get_model("mobility", "Participant")
+        visit_model = apps.get_model("cooperation", "Visit")
+        mobility = participant_model.objects.active().filter(
+            Q(starts_on__gte=since) | Q(starts_on__isnull=True, program__academic_year__gte=academic_year_of(since)),
+            program__agreement=OuterRef("pk"),
+        )
+        live = ~Q(visit__status=visit_model.Status.CANCELLED) & Q(visit__starts_on__gte=since)
+        visit_with_partner = visit_model.partners.through.objects.filter(
+            live, institution__agreement_parties__agreement=OuterRef("pk")
+        )
+        visit_signing = visit_model.agreements_signed.through.objects.filter(live, agreement=OuterRef("pk"))
+        return self.in_force(on).filter(
+            ~Exists(mobility), ~Exists(visit_with_partner), ~Exists(visit_signing), signed_on__lte=since
+        )
 
     def owned_by(self, unit: Unit):
         return self.filter(responsible_unit=unit)
@@ -221,6 +253,15 @@ class Agreement(models.Model):
             models.Index(fields=["status", "expires_on"], name="agreement_status_expires"),
             # The agreement list filtered by kind.
             models.Index(fields=["kind", "status"], name="agreement_kind_status"),
+            # The agreement list's order: ORDER BY signed_on DESC NULLS FIRST, id DESC LIMIT 50
+            # (read backwards; PostgreSQL puts NULLs last ascending, so first descending).
+            models.Index(fields=["signed_on", "id"], name="agreement_signed_id"),
+            # The list sorted by title (?sort=title).
+            models.Index(fields=["title"], name="agreement_title"),
+            # Agreement.objects.search(): registration_number__iexact is UPPER(...) = UPPER(%s).
+            models.Index(Upper("registration_number"), name="agreement_regno_upper"),
+            # Search by title (UPPER(title) LIKE '%...%') has a pg_trgm index on PostgreSQL:
+            # agreements/migrations/0003_list_indexes.py.
         ]
 
     def __str__(self):

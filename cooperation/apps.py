@@ -7,6 +7,10 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Visits and events")
 
     def ready(self):
+        from cooperation import dashboard_cache
+        from cooperation.lib import protection
         from cooperation.lib.i18n import install_language_fallbacks
 
         install_language_fallbacks()
+        protection.connect()  # a partner or agreement others link to is never deleted silently
+        dashboard_cache.connect()  # a changed record makes the cached dashboards stale

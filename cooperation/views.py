@@ -14,8 +14,6 @@ from cooperation.lib.listing import ListPageView
 from cooperation.lib.views import HistoryMixin, ViewPermissionMixin
 from cooperation.models import FollowUpAction, Visit
 from cooperation.tables import VisitTable
-from mobility.models import Participant
-from partners.models import Institution
 
 
 def _database_state() -> str:
@@ -69,31 +67,6 @@ class HomeView(ViewPermissionMixin, TemplateView):
         context["overdue_actions"] = (
             FollowUpAction.objects.overdue().select_related("visit", "owner").order_by("due_on")[:10]
         )
-        return context
-
-
-class DashboardView(ViewPermissionMixin, TemplateView):
-    """Key figures for the rector's office (the full dashboard is built on top of this)."""
-
-    template_name = "cooperation/dashboard.html"
-    # The figures count these records: whoever may not see them may not see their numbers.
-    permission_required = (
-        "partners.view_institution",
-        "agreements.view_agreement",
-        "cooperation.view_visit",
-        "mobility.view_participant",
-    )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["figures"] = {
-            "active_partners": Institution.objects.current().active().count(),
-            "agreements_in_force": Agreement.objects.in_force().count(),
-            "agreements_expiring": Agreement.objects.expiring(within=datetime.timedelta(days=90)).count(),
-            "upcoming_visits": Visit.objects.upcoming().count(),
-            "outgoing_participants": Participant.objects.active().filter(direction="outgoing").count(),
-            "incoming_participants": Participant.objects.active().filter(direction="incoming").count(),
-        }
         return context
 
 

@@ -3,9 +3,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import Quota
 from cooperation.lib.academic_years import academic_year_of
-from cooperation.lib.filters import CountryFilter, SearchFilter, UnitFilter
-from mobility.models import Program
+from cooperation.lib.filters import CountryFilter, DrillDownFilterSet, SearchFilter, UnitFilter
+from cooperation.lib.regions import countries_in, region_choices
+from mobility.models import Direction, Participant, Program
+from partners.models import Institution
 
 
 def academic_year_choices():
@@ -44,3 +47,42 @@ class ProgramFilter(django_filters.FilterSet):
             return queryset
         is_open = Q(application_deadline__gte=timezone.localdate())
         return queryset.filter(is_open) if value else queryset.exclude(is_open)
+
+
+class ParticipantFilter(DrillDownFilterSet):
+    """Mobility participants: the list the dashboard's mobility figures open."""
+
+    q = django_filters.CharFilter(label=_("Name"), field_name="full_name", lookup_expr="icontains")
+    academic_year = django_filters.ChoiceFilter(
+        label=_("Academic year"), field_name="program__academic_year", choices=academic_year_choices
+    )
+    direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
+    kind = django_filters.ChoiceFilter(label=_("Student or staff"), choices=Participant.Kind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Participant.Status.choices)
+    withdrawn = django_filters.BooleanFilter(
+        label=_("Withdrawn"), method="is_withdrawn", widget=django_filters.widgets.BooleanWidget()
+    )
+    unit = UnitFilter(field_name="unit", label=_("Our unit"))
+    country = CountryFilter(field_name="partner_institution__country", label=_("Partner's country"))
+    region = django_filters.ChoiceFilter(label=_("Partner's region"), choices=region_choices, method="partner_region")
+    partner_kind = django_filters.ChoiceFilter(
+        label=_("Kind of partner"), field_name="partner_institution__kind", choices=Institution.Kind.choices
+    )
+    agreement = django_filters.NumberFilter(label=_("Agreement"), field_name="program__agreement")
+    category = django_filters.ChoiceFilter(
+        label=_("Quota category"), field_name="quota_category", choices=Quota.Category.choices
+    )
+
+    drill_down_only = ("agreement", "category")
+
+    class Meta:
+        model = Participant
+        fields = []
+
+    def is_withdrawn(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(status=Participant.Status.WITHDRAWN) if value else queryset.active()
+
+    def partner_region(self, queryset, name, value):
+        return queryset.filter(partner_institution__country__in=countries_in(value))

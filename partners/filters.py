@@ -1,12 +1,27 @@
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lib.filters import CountryFilter, SearchFilter
-from partners.models import Institution, Tag
+from cooperation.lib.filters import CountryFilter, DateInput, DrillDownFilterSet, SearchFilter, unit_and_children
+from cooperation.lib.regions import countries_in, region_choices
+from partners.models import Institution, Tag, Unit
 
 
-class InstitutionFilter(django_filters.FilterSet):
+def partner_by(day) -> Q:
+    """A partner by `day`: entered by then, or party to an agreement signed by then (a partner
+    entered later with its earlier agreements was one already). The dashboard counts the same."""
+    # partners imports no app above it; the agreements come through the registry.
+    from django.apps import apps
+
+    signed = (
+        apps.get_model("agreements", "AgreementParty")
+        .objects.filter(institution=OuterRef("pk"), agreement__signed_on__lte=day)
+        .exclude(agreement__status__in=["draft", "negotiation"])
+    )
+    return Q(created_at__date__lte=day) | Q(Exists(signed))
+
+
+class InstitutionFilter(DrillDownFilterSet):
     q = SearchFilter(placeholder=_("Name in any language, Erasmus code, PIC"))
     country = CountryFilter()
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Institution.Kind.choices)
@@ -19,6 +34,17 @@ class InstitutionFilter(django_filters.FilterSet):
         choices=[("in_force", _("With an agreement in force")), ("none", _("Without an agreement in force"))],
         method="with_agreements",
     )
+    # The dashboard's drill-downs.
+    region = django_filters.ChoiceFilter(label=_("Region"), choices=region_choices, method="in_region")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Partner of our unit"),
+        queryset=Unit.objects.filter(is_active=True),
+        method="partner_of_unit",
+        empty_label=_("All"),
+    )
+    partner_by = django_filters.DateFilter(label=_("A partner by"), method="partner_by_day", widget=DateInput())
+
+    drill_down_only = ("region", "unit", "partner_by")
 
     class Meta:
         model = Institution
@@ -34,3 +60,22 @@ class InstitutionFilter(django_filters.FilterSet):
         agreement_model = apps.get_model("agreements", "Agreement")
         in_force = Exists(agreement_model.objects.in_force().filter(parties__institution=OuterRef("pk")))
         return queryset.filter(in_force) if value == "in_force" else queryset.exclude(in_force)
+
+    def partner_by_day(self, queryset, name, value):
+        return queryset.filter(partner_by(value))
+
+    def in_region(self, queryset, name, value):
+        return queryset.filter(country__in=countries_in(value))
+
+    def partner_of_unit(self, queryset, name, value):
+        # A party to an agreement of the unit or of a unit under it (as UnitFilter counts them).
+        from django.apps import apps
+
+        party_model = apps.get_model("agreements", "AgreementParty")
+        return queryset.filter(
+            Exists(
+                party_model.objects.filter(
+                    institution=OuterRef("pk"), agreement__responsible_unit__in=unit_and_children(value)
+                )
+            )
+        )

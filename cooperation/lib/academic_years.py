@@ -33,3 +33,11 @@ def academic_year_bounds(academic_year: str) -> tuple[datetime.date, datetime.da
 def previous_academic_year(academic_year: str) -> str:
     start = int(academic_year[:4]) - 1
     return f"{start}/{start + 1}"
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)

@@ -32,6 +32,11 @@ class CountryFilter(django_filters.ChoiceFilter):
         super().__init__(field_name=field_name, choices=country_choices, **kwargs)
 
 
+def unit_and_children(unit: Unit):
+    """A unit and the units under it: what a list, or the dashboard, counts as the unit's."""
+    return Unit.objects.filter(Q(pk=unit.pk) | Q(parent=unit))
+
+
 class UnitFilter(django_filters.ModelChoiceFilter):
     """A unit and the units under it: a faculty's list includes its departments' records."""
 
@@ -43,4 +48,28 @@ class UnitFilter(django_filters.ModelChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(**{f"{self.field_name}__in": Unit.objects.filter(Q(pk=value.pk) | Q(parent=value))})
+        return qs.filter(**{f"{self.field_name}__in": unit_and_children(value)})
+
+
+class DrillDownFilterSet(django_filters.FilterSet):
+    """A FilterSet some of whose filters serve only the dashboard's links (the day a state is
+    taken on, a period of signature...): they stay out of the list's form until a link sets
+    them, and then show, so the list says what it is filtered by."""
+
+    drill_down_only: tuple[str, ...] = ()
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in self.drill_down_only:
+                if name in form.fields and not self.data.get(name):
+                    form.fields[name].widget = forms.HiddenInput()
+        return self._form
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

@@ -1,0 +1,680 @@
+"""The rector's dashboard: one selector per figure, chart and list, each keyword-only and taking
+the dashboard's filters (academic year, our unit, country or region, kind of partner).
+
+Every number is one aggregate query (a conditional Count per year, grouped in the database),
+never a loop over rows, so the page costs the same queries for ten agreements or fifty
+thousand. Every number carries the link of the staff list that shows exactly the records it
+counts: the lists' FilterSets apply the same rules (the models' own querysets, such as
+`Agreement.objects.dormant()`), and the tests check that the two agree.
+
+Stock figures (partners, agreements in force, expiring) are taken on `as_of`: today in the
+current academic year, the year's last day for a past one. Flows (agreements signed, visits,
+mobility, quotas) count the whole academic year. Each is compared with the same figure a year
+earlier. What needs attention now (expiring, overdue, dormant, upcoming) is as of today.
+"""
+
+import datetime
+import functools
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import TruncQuarter, TruncYear
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from agreements.filters import UNSIGNED
+from agreements.models import EXPIRING_SOON, Agreement, AgreementParty, Quota
+from cooperation.lib.academic_years import academic_year_bounds, academic_year_of, previous_academic_year, years_before
+from cooperation.lib.filters import unit_and_children
+from cooperation.lib.regions import REGIONS, countries_in
+from cooperation.models import FollowUpAction, Visit
+from mobility.models import Direction, Participant
+from partners.filters import partner_by
+from partners.models import Institution, Unit
+
+UPCOMING_VISITS_WITHIN = datetime.timedelta(days=30)
+LIST_LENGTH = 15
+SIGNED_CHART_YEARS = 10
+MOBILITY_CHART_YEARS = 6
+VISIT_CHART_QUARTERS = 8
+COUNTRY_CHART_LENGTH = 15
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    academic_year: str
+    today: datetime.date
+    unit: Unit | None = None
+    country: str = ""
+    region: str = ""
+    partner_kind: str = ""
+
+    @property
+    def bounds(self) -> tuple[datetime.date, datetime.date]:
+        return academic_year_bounds(self.academic_year)
+
+    @property
+    def as_of(self) -> datetime.date:
+        return min(self.today, self.bounds[1])
+
+    def previous(self) -> "DashboardFilters":
+        return replace(
+            self, academic_year=previous_academic_year(self.academic_year), today=years_before(self.today, 1)
+        )
+
+    def list_params(self, kind_param: str = "partner_kind") -> dict:
+        """The dashboard's filters as a staff list's query parameters."""
+        return {
+            "unit": self.unit.pk if self.unit else "",
+            "country": self.country,
+            "region": self.region,
+            kind_param: self.partner_kind,
+        }
+
+    def as_of_param(self, name: str) -> dict:
+        # The lists take "today" by default: say the day only when it is another.
+        return {name: self.as_of.isoformat()} if self.as_of != self.today else {}
+
+    def described(self) -> list[tuple[str, str]]:
+        """(filter, value) in the user's language: the header of the exports."""
+        rows = [(_("Academic year"), self.academic_year), (_("Figures as of"), self.as_of.isoformat())]
+        if self.unit:
+            rows.append((_("Our unit"), str(self.unit)))
+        if self.country:
+            rows.append((_("Country"), str(countries.name(self.country))))
+        if self.region:
+            rows.append((_("Region"), str(REGIONS[self.region][0])))
+        if self.partner_kind:
+            rows.append((_("Kind of partner"), str(Institution.Kind(self.partner_kind).label)))
+        return rows
+
+
+def default_filters(*, today: datetime.date | None = None) -> DashboardFilters:
+    today = today or timezone.localdate()
+    return DashboardFilters(academic_year=academic_year_of(today), today=today)
+
+
+@dataclass
+class Figure:
+    """A number, the same number a year earlier, and the list of the records it counts."""
+
+    key: str
+    label: str
+    current: int
+    previous: int
+    url: str
+    parts: list["Figure"] = field(default_factory=list)
+
+    @property
+    def change(self) -> int:
+        return self.current - self.previous
+
+
+@functools.cache
+def _path(name: str) -> str:
+    # A page draws some three hundred links to a handful of lists: reverse each list once.
+    return reverse(name)
+
+
+def list_url(name: str, **params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value not in ("", None)})
+    return f"{_path(name)}?{query}" if query else _path(name)
+
+
+# What the filters select, per kind of record. A partner filter on agreements and visits asks
+# each filter of its own party or partner (as the lists do), not of one party for them all.
+
+
+def _institution_conditions(filters: DashboardFilters, prefix: str) -> list[Q]:
+    conditions = []
+    if filters.country:
+        conditions.append(Q(**{f"{prefix}country": filters.country}))
+    if filters.region:
+        conditions.append(Q(**{f"{prefix}country__in": countries_in(filters.region)}))
+    if filters.partner_kind:
+        conditions.append(Q(**{f"{prefix}kind": filters.partner_kind}))
+    return conditions
+
+
+def partners_filtered(*, filters: DashboardFilters):
+    partners = Institution.objects.current().active()
+    for condition in _institution_conditions(filters, ""):
+        partners = partners.filter(condition)
+    if filters.unit:
+        partners = partners.filter(
+            Exists(
+                AgreementParty.objects.filter(
+                    institution=OuterRef("pk"), agreement__responsible_unit__in=unit_and_children(filters.unit)
+                )
+            )
+        )
+    return partners
+
+
+def agreements_filtered(*, filters: DashboardFilters):
+    agreements = Agreement.objects.all()
+    if filters.unit:
+        agreements = agreements.filter(responsible_unit__in=unit_and_children(filters.unit))
+    for condition in _institution_conditions(filters, "institution__"):
+        agreements = agreements.filter(Exists(AgreementParty.objects.filter(condition, agreement=OuterRef("pk"))))
+    return agreements
+
+
+def visits_filtered(*, filters: DashboardFilters):
+    visits = Visit.objects.all()
+    if filters.unit:
+        visits = visits.filter(host_unit__in=unit_and_children(filters.unit))
+    for condition in _institution_conditions(filters, "institution__"):
+        visits = visits.filter(Exists(Visit.partners.through.objects.filter(condition, visit=OuterRef("pk"))))
+    return visits
+
+
+def participants_filtered(*, filters: DashboardFilters):
+    participants = Participant.objects.active()
+    if filters.unit:
+        participants = participants.filter(unit__in=unit_and_children(filters.unit))
+    for condition in _institution_conditions(filters, "partner_institution__"):
+        participants = participants.filter(condition)
+    return participants
+
+
+def _by_group(rows, group: str, labels: dict, make_url) -> tuple[int, int, list[Figure]]:
+    """Totals and one part per group from rows of (group, current, previous)."""
+    parts = [
+        Figure(
+            key=str(row[group]),
+            label=str(labels.get(row[group], row[group])),
+            current=row["current"],
+            previous=row["previous"],
+            url=make_url(row[group]),
+        )
+        for row in rows
+        if row["current"] or row["previous"]
+    ]
+    parts.sort(key=lambda part: (-part.current, part.label))
+    return sum(part.current for part in parts), sum(part.previous for part in parts), parts
+
+
+def _kind_figure(key, label, queryset, current: Q, previous: Q, url) -> Figure:
+    rows = queryset.values("kind").annotate(
+        current=Count("pk", filter=current), previous=Count("pk", filter=previous)
+    ).order_by("kind")  # fmt: skip
+    labels = dict(queryset.model.Kind.choices)
+    total, total_before, parts = _by_group(rows, "kind", labels, lambda kind: url(kind=kind))
+    return Figure(key=key, label=label, current=total, previous=total_before, url=url(), parts=parts)
+
+
+# The key figures
+
+
+def figure_partners(*, filters: DashboardFilters) -> Figure:
+    """Active partners (a partner by the day the figures are taken on), by kind."""
+    before = filters.previous()
+
+    def url(kind=""):
+        params = {
+            **filters.list_params("kind"),
+            "status": Institution.Status.ACTIVE,
+            **filters.as_of_param("partner_by"),
+        }
+        if kind:
+            params["kind"] = kind
+        return list_url("partners:institution-list", **params)
+
+    return _kind_figure(
+        "partners",
+        _("Active partners"),
+        partners_filtered(filters=filters),
+        partner_by(filters.as_of),
+        partner_by(before.as_of),
+        url,
+    )
+
+
+def _in(queryset) -> Q:
+    # The model's own rule as a condition of the aggregate (a semi-join in SQL).
+    return Q(pk__in=queryset.values("pk"))
+
+
+def _agreement_url(filters: DashboardFilters, kind="", **params) -> str:
+    return list_url("agreements:agreement-list", **{**filters.list_params(), "kind": kind, **params})
+
+
+def figure_agreements_in_force(*, filters: DashboardFilters) -> Figure:
+    before = filters.previous()
+    return _kind_figure(
+        "agreements_in_force",
+        _("Agreements in force"),
+        agreements_filtered(filters=filters),
+        _in(Agreement.objects.in_force(filters.as_of)),
+        _in(Agreement.objects.in_force(before.as_of)),
+        lambda kind="": _agreement_url(filters, kind, state="in_force", **filters.as_of_param("on")),
+    )
+
+
+def figure_agreements_expiring(*, filters: DashboardFilters) -> Figure:
+    before = filters.previous()
+    return _kind_figure(
+        "agreements_expiring",
+        _("Agreements expiring within 90 days"),
+        agreements_filtered(filters=filters),
+        _in(Agreement.objects.expiring(EXPIRING_SOON, filters.as_of)),
+        _in(Agreement.objects.expiring(EXPIRING_SOON, before.as_of)),
+        lambda kind="": _agreement_url(filters, kind, expiring=EXPIRING_SOON.days, **filters.as_of_param("on")),
+    )
+
+
+def _signed_in(bounds) -> Q:
+    return ~Q(status__in=UNSIGNED) & Q(signed_on__range=bounds)
+
+
+def figure_agreements_signed(*, filters: DashboardFilters) -> Figure:
+    start, end = filters.bounds
+    return _kind_figure(
+        "agreements_signed",
+        _("Agreements signed this academic year"),
+        agreements_filtered(filters=filters),
+        _signed_in(filters.bounds),
+        _signed_in(filters.previous().bounds),
+        lambda kind="": _agreement_url(filters, kind, signed_from=start.isoformat(), signed_until=end.isoformat()),
+    )
+
+
+def _visits_in(bounds) -> Q:
+    return ~Q(status=Visit.Status.CANCELLED) & Q(starts_on__range=bounds)
+
+
+def _visit_figure(key, label, direction: str, kinds, filters: DashboardFilters) -> Figure:
+    return _kind_figure(
+        key,
+        label,
+        visits_filtered(filters=filters).filter(kind__in=kinds),
+        _visits_in(filters.bounds),
+        _visits_in(filters.previous().bounds),
+        lambda kind="": list_url(
+            "cooperation:visit-list",
+            **filters.list_params(),
+            kind=kind,
+            direction=direction,
+            academic_year=filters.academic_year,
+            cancelled="false",
+        ),
+    )
+
+
+def figure_visits_received(*, filters: DashboardFilters) -> Figure:
+    return _visit_figure("visits_received", _("Visits received"), "incoming", Visit.INCOMING_KINDS, filters)
+
+
+def figure_visits_sent(*, filters: DashboardFilters) -> Figure:
+    return _visit_figure("visits_sent", _("Visits sent"), "outgoing", Visit.OUTGOING_KINDS, filters)
+
+
+def _mobility_figure(key, label, direction: str, filters: DashboardFilters) -> Figure:
+    """Participants not withdrawn, in programs of the year, split into students and staff."""
+    return _kind_figure(
+        key,
+        label,
+        participants_filtered(filters=filters).filter(
+            direction=direction,
+            program__academic_year__in=[filters.academic_year, filters.previous().academic_year],
+        ),
+        Q(program__academic_year=filters.academic_year),
+        Q(program__academic_year=filters.previous().academic_year),
+        lambda kind="": list_url(
+            "dashboard-participants",
+            **filters.list_params(),
+            kind=kind,
+            direction=direction,
+            academic_year=filters.academic_year,
+            withdrawn="false",
+        ),
+    )
+
+
+def figure_mobility_outgoing(*, filters: DashboardFilters) -> Figure:
+    return _mobility_figure("mobility_outgoing", _("Outgoing mobility"), Direction.OUTGOING, filters)
+
+
+def figure_mobility_incoming(*, filters: DashboardFilters) -> Figure:
+    return _mobility_figure("mobility_incoming", _("Incoming mobility"), Direction.INCOMING, filters)
+
+
+FIGURES = (
+    figure_partners,
+    figure_agreements_in_force,
+    figure_agreements_expiring,
+    figure_agreements_signed,
+    figure_visits_received,
+    figure_visits_sent,
+    figure_mobility_outgoing,
+    figure_mobility_incoming,
+)
+
+
+def dashboard_figures(*, filters: DashboardFilters) -> list[Figure]:
+    return [figure(filters=filters) for figure in FIGURES]
+
+
+# The charts: labels, and per dataset its values and the list URL of each bar.
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    labels: list[str]
+    datasets: list[dict]  # {"label", "data": [int], "urls": [str]}
+
+    def rows(self) -> list[tuple[str, list[int]]]:
+        """(label, the value of each dataset): the chart as a table."""
+        return [
+            (label, [dataset["data"][index] for dataset in self.datasets]) for index, label in enumerate(self.labels)
+        ]
+
+    def as_json(self) -> dict:
+        return {"key": self.key, "title": str(self.title), "labels": self.labels, "datasets": self.datasets}
+
+
+def chart_agreements_signed_per_year(*, filters: DashboardFilters) -> Chart:
+    last = filters.as_of.year
+    years = list(range(last - SIGNED_CHART_YEARS + 1, last + 1))
+    rows = (
+        agreements_filtered(filters=filters)
+        .exclude(status__in=UNSIGNED)
+        .filter(signed_on__range=(datetime.date(years[0], 1, 1), datetime.date(last, 12, 31)))
+        .annotate(year=TruncYear("signed_on"))
+        .values("year", "kind")
+        .annotate(total=Count("pk"))
+        .order_by("kind", "year")
+    )
+    counts = {(row["kind"], row["year"].year): row["total"] for row in rows}
+    datasets = []
+    for kind, label in Agreement.Kind.choices:
+        if not any((kind, year) in counts for year in years):
+            continue
+        datasets.append(
+            {
+                "label": str(label),
+                "data": [counts.get((kind, year), 0) for year in years],
+                "urls": [
+                    _agreement_url(filters, kind, signed_from=f"{year}-01-01", signed_until=f"{year}-12-31")
+                    for year in years
+                ],
+            }
+        )
+    return Chart("agreements_signed", _("Agreements signed per year, by kind"), [str(y) for y in years], datasets)
+
+
+def chart_mobility_per_year(*, filters: DashboardFilters) -> Chart:
+    start = int(filters.academic_year[:4])
+    years = [f"{year}/{year + 1}" for year in range(start - MOBILITY_CHART_YEARS + 1, start + 1)]
+    rows = (
+        participants_filtered(filters=filters)
+        .filter(program__academic_year__in=years)
+        .values("program__academic_year", "direction")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    counts = {(row["direction"], row["program__academic_year"]): row["total"] for row in rows}
+    datasets = [
+        {
+            "label": str(label),
+            "data": [counts.get((direction, year), 0) for year in years],
+            "urls": [
+                list_url(
+                    "dashboard-participants",
+                    **filters.list_params(),
+                    direction=direction,
+                    academic_year=year,
+                    withdrawn="false",
+                )
+                for year in years
+            ],
+        }
+        for direction, label in Direction.choices
+    ]
+    return Chart("mobility", _("Mobility per academic year, by direction"), years, datasets)
+
+
+def _quarter_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def _quarters_back(start: datetime.date, count: int) -> list[datetime.date]:
+    quarters = [start]
+    while len(quarters) < count:
+        first = quarters[0]
+        quarters.insert(0, datetime.date(first.year - (first.month == 1), (first.month - 4) % 12 + 1, 1))
+    return quarters
+
+
+def _quarter_end(start: datetime.date) -> datetime.date:
+    following = datetime.date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+VISIT_DIRECTIONS = (
+    ("incoming", _("Received"), Q(kind__in=Visit.INCOMING_KINDS)),
+    ("outgoing", _("Sent"), Q(kind__in=Visit.OUTGOING_KINDS)),
+    ("other", _("Other"), ~Q(kind__in=Visit.INCOMING_KINDS | Visit.OUTGOING_KINDS)),
+)
+
+
+def chart_visits_per_quarter(*, filters: DashboardFilters) -> Chart:
+    """Eight quarters up to the one after today's (planned visits), or to the one a past
+    academic year ends in."""
+    last = min(_quarter_start(_quarter_end(_quarter_start(filters.as_of)) + datetime.timedelta(days=1)),
+               _quarter_start(filters.bounds[1]))  # fmt: skip
+    quarters = _quarters_back(last, VISIT_CHART_QUARTERS)
+    rows = (
+        visits_filtered(filters=filters)
+        .exclude(status=Visit.Status.CANCELLED)
+        .filter(starts_on__range=(quarters[0], _quarter_end(quarters[-1])))
+        .annotate(quarter=TruncQuarter("starts_on"))
+        .values("quarter")
+        .annotate(**{direction: Count("pk", filter=condition) for direction, _label, condition in VISIT_DIRECTIONS})
+        .order_by("quarter")
+    )
+    counts = {row["quarter"]: row for row in rows}
+    datasets = [
+        {
+            "label": str(label),
+            "data": [counts.get(quarter, {}).get(direction, 0) for quarter in quarters],
+            "urls": [
+                list_url(
+                    "cooperation:visit-list",
+                    **filters.list_params(),
+                    direction=direction,
+                    starts_from=quarter.isoformat(),
+                    starts_until=_quarter_end(quarter).isoformat(),
+                    cancelled="false",
+                )
+                for quarter in quarters
+            ],
+        }
+        for direction, label, _condition in VISIT_DIRECTIONS
+    ]
+    labels = [f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}" for quarter in quarters]
+    return Chart("visits", _("Visits per quarter"), labels, datasets)
+
+
+def chart_partners_by_country(*, filters: DashboardFilters) -> Chart:
+    rows = (
+        partners_filtered(filters=filters)
+        .filter(partner_by(filters.as_of))
+        .values("country")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "country")[:COUNTRY_CHART_LENGTH]
+    )
+    rows = list(rows)
+    params = {**filters.list_params("kind"), "status": Institution.Status.ACTIVE, **filters.as_of_param("partner_by")}
+    dataset = {
+        "label": str(_("Active partners")),
+        "data": [row["total"] for row in rows],
+        "urls": [list_url("partners:institution-list", **{**params, "country": row["country"]}) for row in rows],
+    }
+    labels = [str(countries.name(row["country"])) for row in rows]
+    return Chart("partners_by_country", _("Partners by country"), labels, [dataset])
+
+
+def map_agreements_in_force(*, filters: DashboardFilters) -> dict:
+    """{country code: {"name", "value", "url"}}: agreements in force with a partner there."""
+    rows = (
+        AgreementParty.objects.filter(
+            institution__isnull=False,
+            agreement__in=agreements_filtered(filters=filters).in_force(filters.as_of),
+        )
+        .values("institution__country")
+        .annotate(total=Count("agreement", distinct=True))
+        .order_by()
+    )
+    return {
+        row["institution__country"]: {
+            "name": str(countries.name(row["institution__country"])),
+            "value": row["total"],
+            "url": _agreement_url(
+                filters,
+                state="in_force",
+                **{**filters.as_of_param("on"), "country": row["institution__country"]},
+            ),
+        }
+        for row in rows
+    }
+
+
+def dashboard_charts(*, filters: DashboardFilters) -> list[Chart]:
+    return [
+        chart_agreements_signed_per_year(filters=filters),
+        chart_mobility_per_year(filters=filters),
+        chart_visits_per_quarter(filters=filters),
+        chart_partners_by_country(filters=filters),
+    ]
+
+
+# The lists that need attention: the first rows, how many there are, and the list of them all.
+
+
+@dataclass
+class AttentionList:
+    key: str
+    title: str
+    rows: list
+    total: int
+    url: str = ""
+
+
+def _first_rows(queryset, *order) -> tuple[list, int]:
+    """The first rows and how many there are in all, in one query (a window count)."""
+    rows = list(queryset.annotate(list_total=Window(Count("pk"))).order_by(*order)[:LIST_LENGTH])
+    return rows, rows[0].list_total if rows else 0
+
+
+def _agreement_rows(queryset):
+    parties = Prefetch("parties", AgreementParty.objects.select_related("institution"))
+    return queryset.select_related("responsible_unit", "responsible_person").prefetch_related(parties)
+
+
+def list_expiring_agreements(*, filters: DashboardFilters) -> AttentionList:
+    today = filters.today
+    expiring = agreements_filtered(filters=filters).expiring(EXPIRING_SOON, today)
+    rows, total = _first_rows(_agreement_rows(expiring), "expires_on", "pk")
+    for agreement in rows:
+        agreement.days_left_now = agreement.days_left(today)
+    return AttentionList(
+        "expiring",
+        _("Expiring agreements"),
+        rows,
+        total,
+        _agreement_url(filters, expiring=EXPIRING_SOON.days),
+    )
+
+
+def list_overdue_actions(*, filters: DashboardFilters) -> AttentionList:
+    overdue = FollowUpAction.objects.overdue(filters.today).filter(visit__in=visits_filtered(filters=filters))
+    rows, total = _first_rows(overdue.select_related("visit", "owner"), "due_on", "pk")
+    for action in rows:
+        action.days_overdue = (filters.today - action.due_on).days
+    # The visit list shows the visits that have them (a visit may have several).
+    url = list_url("cooperation:visit-list", **filters.list_params(), overdue="true")
+    return AttentionList("overdue", _("Overdue follow-up actions"), rows, total, url)
+
+
+def list_dormant_agreements(*, filters: DashboardFilters) -> AttentionList:
+    dormant = agreements_filtered(filters=filters).dormant(on=filters.today)
+    rows, total = _first_rows(_agreement_rows(dormant), "signed_on", "pk")
+    return AttentionList(
+        "dormant",
+        _("Dormant agreements (in force, no mobility and no visit for two years)"),
+        rows,
+        total,
+        _agreement_url(filters, dormant="true"),
+    )
+
+
+def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
+    """Places agreed for the academic year against the participants recorded for them (not
+    withdrawn, in a program of that year resting on the agreement, same direction and category)."""
+    # One join and a count per quota (the year's programs joined in the ON clause): a subquery
+    # per quota was seconds at 5,000 quotas and 200,000 participants.
+    year_programs = FilteredRelation(
+        "agreement__programs", condition=Q(agreement__programs__academic_year=filters.academic_year)
+    )
+    recorded = Count(
+        "year_programs__participants",
+        filter=Q(
+            year_programs__participants__direction=F("direction"),
+            year_programs__participants__quota_category=F("category"),
+        )
+        & ~Q(year_programs__participants__status=Participant.Status.WITHDRAWN),
+    )
+    quotas = (
+        Quota.objects.filter(academic_year=filters.academic_year)
+        .exclude(agreement__status__in=UNSIGNED)
+        .filter(agreement__in=agreements_filtered(filters=filters))
+        .annotate(year_programs=year_programs)
+        .annotate(recorded=recorded)
+        .annotate(unused=F("places") - F("recorded"))
+        .filter(unused__gt=0)
+    )
+    rows, total = _first_rows(quotas.select_related("agreement"), "-unused", "agreement__title", "pk")
+    for quota in rows:
+        quota.participants_url = list_url(
+            "dashboard-participants",
+            agreement=quota.agreement_id,
+            academic_year=quota.academic_year,
+            direction=quota.direction,
+            category=quota.category,
+            withdrawn="false",
+        )
+    return AttentionList("quotas", _("Unused quotas"), rows, total)
+
+
+def list_upcoming_visits(*, filters: DashboardFilters) -> AttentionList:
+    upcoming = visits_filtered(filters=filters).upcoming(within=UPCOMING_VISITS_WITHIN, on=filters.today)
+    rows, total = _first_rows(upcoming.select_related("host_unit").prefetch_related("partners"), "starts_on", "pk")
+    return AttentionList(
+        "upcoming",
+        _("Upcoming visits (30 days)"),
+        rows,
+        total,
+        list_url(
+            "cooperation:visit-list",
+            **filters.list_params(),
+            period="upcoming",
+            starts_until=(filters.today + UPCOMING_VISITS_WITHIN).isoformat(),
+        ),
+    )
+
+
+def dashboard_lists(*, filters: DashboardFilters) -> list[AttentionList]:
+    return [
+        list_expiring_agreements(filters=filters),
+        list_overdue_actions(filters=filters),
+        list_dormant_agreements(filters=filters),
+        list_unused_quotas(filters=filters),
+        list_upcoming_visits(filters=filters),
+    ]

@@ -1,0 +1,202 @@
+"""The rector's dashboard: the page, its Excel workbook and its PDF report, all drawn from the
+selectors of cooperation/dashboard.py with the same filters; and the list of mobility
+participants its mobility figures open."""
+
+import django_tables2 as tables
+from django import forms
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
+
+from cooperation import dashboard
+from cooperation.dashboard_cache import cached_dashboard
+from cooperation.dashboard_export import dashboard_pdf, dashboard_workbook
+from cooperation.lib.filters import country_choices
+from cooperation.lib.listing import XLSX_CONTENT_TYPE, ListPageView
+from cooperation.lib.regions import region_choices
+from cooperation.lib.views import ViewPermissionMixin
+from mobility.filters import ParticipantFilter, academic_year_choices
+from mobility.models import Participant
+from partners.models import Institution, Unit
+
+ALL = [("", _("All"))]
+
+
+class DashboardFilterForm(forms.Form):
+    academic_year = forms.ChoiceField(label=_("Academic year"), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Our unit"), queryset=Unit.objects.filter(is_active=True), required=False, empty_label=_("All")
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    partner_kind = forms.ChoiceField(label=_("Kind of partner"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Drawn when the form is: this year's choices, names in the user's language.
+        self.fields["academic_year"].choices = academic_year_choices()
+        self.fields["academic_year"].initial = dashboard.default_filters().academic_year
+        self.fields["country"].choices = ALL + country_choices()
+        self.fields["region"].choices = ALL + region_choices()
+        self.fields["partner_kind"].choices = ALL + list(Institution.Kind.choices)
+
+    def selects(self) -> list[tuple]:
+        """(bound field, its choices as a list): the template draws the selects itself, and a
+        list asks the units once (a ModelChoiceIterator would count them first)."""
+        return [(field, [choice for choice in field.field.choices]) for field in self]
+
+    def dashboard_filters(self) -> dashboard.DashboardFilters:
+        """The filters chosen, the current academic year where none is. A value that is not
+        valid is left out (its error shows above the figures); the others still apply."""
+        filters = dashboard.default_filters()
+        if not self.is_bound:
+            return filters
+        self.is_valid()
+        data = self.cleaned_data  # the valid fields only
+        return dashboard.DashboardFilters(
+            academic_year=data.get("academic_year") or filters.academic_year,
+            today=filters.today,
+            unit=data.get("unit"),
+            country=data.get("country", ""),
+            region=data.get("region", ""),
+            partner_kind=data.get("partner_kind", ""),
+        )
+
+
+class DashboardMixin(ViewPermissionMixin):
+    # The figures count these records: whoever may not see them may not see their numbers
+    # (the rector's office, the international office and coordinators all may).
+    permission_required = (
+        "partners.view_institution",
+        "agreements.view_agreement",
+        "cooperation.view_visit",
+        "mobility.view_participant",
+    )
+
+    def dashboard_form(self) -> DashboardFilterForm:
+        if not hasattr(self, "_dashboard_form"):
+            self._dashboard_form = DashboardFilterForm(self.request.GET or None)
+        return self._dashboard_form
+
+    def dashboard_data(self) -> dict:
+        filters = self.dashboard_form().dashboard_filters()
+
+        def draw() -> dict:
+            return {
+                "figures": dashboard.dashboard_figures(filters=filters),
+                "charts": dashboard.dashboard_charts(filters=filters),
+                "map": dashboard.map_agreements_in_force(filters=filters),
+                "lists": dashboard.dashboard_lists(filters=filters),
+            }
+
+        return {"filters": filters, **cached_dashboard(filters, draw)}
+
+    def file_name(self, suffix: str) -> str:
+        filters = self.dashboard_form().dashboard_filters()
+        return f"dashboard-{filters.academic_year.replace('/', '-')}-{filters.today.isoformat()}.{suffix}"
+
+
+class DashboardView(DashboardMixin, TemplateView):
+    """Where the university stands, in one screen, for the rector's office."""
+
+    template_name = "cooperation/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        data = self.dashboard_data()
+        query = self.request.GET.urlencode()
+        return super().get_context_data(
+            form=self.dashboard_form(),
+            chart_data={
+                "charts": [chart.as_json() for chart in data["charts"]],
+                "map": data["map"],
+                "mapLabel": str(_("Agreements in force")),
+            },
+            query=f"?{query}" if query else "",
+            **data,
+            **kwargs,
+        )
+
+
+class DashboardWorkbookView(DashboardMixin, View):
+    def get(self, request, *args, **kwargs):
+        content = dashboard_workbook(**self.dashboard_data())
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{self.file_name("xlsx")}"'
+        return response
+
+
+class DashboardPdfView(DashboardMixin, View):
+    """The printable report, in the language the user reads the portal in."""
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(dashboard_pdf(request=request, **self.dashboard_data()), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{self.file_name("pdf")}"'
+        return response
+
+
+# The mobility participants the dashboard's figures count (mobility has lists of programs only).
+
+
+class ParticipantTable(tables.Table):
+    full_name = tables.Column(verbose_name=_("Name"), linkify=True, attrs={"td": {"class": "col-title"}})
+    kind = tables.Column(verbose_name=_("Student or staff"))
+    direction = tables.Column(verbose_name=_("Direction"))
+    status = tables.Column(verbose_name=_("Status"))
+    program = tables.Column(verbose_name=_("Program"), order_by=("program__title",))
+    academic_year = tables.Column(
+        verbose_name=_("Academic year"), accessor="program__academic_year", order_by=("program__academic_year",)
+    )
+    partner_institution = tables.Column(verbose_name=_("Partner"), order_by=("partner_institution__name",))
+    unit = tables.Column(verbose_name=_("Our unit"), order_by=("unit__name",))
+    starts_on = tables.DateColumn(short=False, verbose_name=_("Starts on"))
+
+    class Meta:
+        model = Participant
+        fields = []
+        sequence = (
+            "full_name",
+            "kind",
+            "direction",
+            "status",
+            "program",
+            "academic_year",
+            "partner_institution",
+            "unit",
+            "starts_on",
+        )
+        empty_text = _("No participant matches these filters.")
+        attrs = {"id": "participant-table"}
+
+    def value_full_name(self, record):
+        return record.full_name
+
+    def value_kind(self, record):
+        return record.get_kind_display()
+
+    def value_direction(self, record):
+        return record.get_direction_display()
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def value_program(self, record):
+        return record.program.title
+
+    def value_partner_institution(self, record):
+        return record.partner_institution.name
+
+    def value_unit(self, record):
+        return str(record.unit)
+
+
+class ParticipantListView(ListPageView):
+    model = Participant
+    filterset_class = ParticipantFilter
+    table_class = ParticipantTable
+    title = _("Mobility participants")
+    export_name = "participants"
+
+    def get_queryset(self):
+        return Participant.objects.select_related("program", "partner_institution", "unit").order_by(
+            "-program__academic_year", "full_name", "pk"
+        )
