@@ -4,6 +4,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
+from cooperation.lib.listing import choice_label
 
 
 class AgreementTable(tables.Table):
@@ -46,7 +47,7 @@ class AgreementTable(tables.Table):
         return record.title
 
     def value_kind(self, record):
-        return record.get_kind_display()
+        return choice_label(record, "kind")
 
     def value_partners(self, record):
         return "; ".join(party.institution.name for party in record.parties.all() if not party.is_ours)
@@ -58,4 +59,11 @@ class AgreementTable(tables.Table):
         return record.expires_on
 
     def value_state(self, record):
-        return strip_tags(render_to_string("includes/state_badge.html", {"agreement": record})).strip()
+        # The badge reads only the state and, when expiring, the days left: drawn once per pair
+        # (an export of thousands of rows would draw it for each).
+        state = record.state()
+        key = (state, record.days_left() if state == "expiring" else None)
+        drawn = self.__dict__.setdefault("_state_values", {})
+        if key not in drawn:
+            drawn[key] = strip_tags(render_to_string("includes/state_badge.html", {"agreement": record})).strip()
+        return drawn[key]

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/reminder_sweep.py [--agreements 100000] [--visits 20000]
 
-Creates a throwaway PostgreSQL database (on BENCH_DATABASE_SERVER, by default
+Creates a throwaway PostgreSQL database (bench/common.py: on BENCH_DATABASE_SERVER, by default
 postgres://postgres@127.0.0.1:5432), migrates it, fills it with bulk_create, and times the sweep
 with its SQL query count: first at a hundredth of the size, then at full size (the counts must
 be equal: the sweep's queries do not grow with the data), then the next morning's sweep and a
@@ -11,44 +11,16 @@ second sweep the same morning (nothing new). The database is dropped at the end.
 
 import argparse
 import datetime
-import os
 import random
 import sys
 import time
-import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-DATABASE = f"coop_bench_{uuid.uuid4().hex[:8]}"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import new_database_name, setup_django, throwaway_database  # noqa: E402
 
-def create_database() -> None:
-    import psycopg2
-
-    admin = psycopg2.connect(f"{SERVER}/postgres")
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{DATABASE}"')
-    admin.close()
-
-
-def drop_database() -> None:
-    import psycopg2
-
-    admin = psycopg2.connect(f"{SERVER}/postgres")
-    admin.autocommit = True
-    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    admin.close()
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cooperation.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+DATABASE = new_database_name()
 
 
 def build(*, agreements: int, visits: int, today: datetime.date, seed: int) -> None:
@@ -139,9 +111,8 @@ def main() -> int:
     parser.add_argument("--visits", type=int, default=20_000)
     arguments = parser.parse_args()
 
-    create_database()
-    try:
-        setup_django()
+    with throwaway_database(DATABASE):
+        setup_django(DATABASE)
         from django.core.management import call_command
         from django.db import connection
         from django.utils import timezone
@@ -168,11 +139,6 @@ def main() -> int:
         measure("the next morning", today + datetime.timedelta(days=1))
         print(f"queries: {small_queries} at 1/100 of the size, {full_queries} at full size")
         return 0 if small_queries == full_queries else 1
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop_database()
 
 
 if __name__ == "__main__":

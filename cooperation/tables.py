@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.lib.listing import choice_label
 from cooperation.models import Visit
 
 
@@ -40,7 +41,7 @@ class VisitTable(tables.Table):
         return record.title
 
     def value_kind(self, record):
-        return record.get_kind_display()
+        return choice_label(record, "kind")
 
     def value_partners(self, record):
         return "; ".join(partner.name for partner in record.partners.all())
@@ -49,4 +50,4 @@ class VisitTable(tables.Table):
         return str(record.host_unit)
 
     def value_status(self, record):
-        return record.get_status_display()
+        return choice_label(record, "status")

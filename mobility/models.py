@@ -107,6 +107,11 @@ class Program(models.Model):
         indexes = [
             # The program list filtered by academic year and kind.
             models.Index(fields=["academic_year", "kind"], name="program_year_kind"),
+            # The program list's order: ORDER BY academic_year DESC, title, id LIMIT 50.
+            models.Index(fields=["-academic_year", "title", "id"], name="program_year_title_id"),
+            # ?open_for_applications: application_deadline >= today.
+            models.Index(fields=["application_deadline"], name="program_application_deadline"),
+            # Search by title has a pg_trgm index on PostgreSQL: mobility/migrations/0002_list_indexes.py.
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.lib.listing import choice_label
 from mobility.models import Program
 
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
@@ -42,10 +43,10 @@ class ProgramTable(tables.Table):
         return record.title
 
     def value_kind(self, record):
-        return record.get_kind_display()
+        return choice_label(record, "kind")
 
     def value_direction(self, record):
-        return record.get_direction_display()
+        return choice_label(record, "direction")
 
     def value_partners(self, record):
         return "; ".join(partner.name for partner in record.partners.all())

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.lib.listing import choice_label
 from partners.models import Institution
 
 
@@ -14,7 +15,12 @@ class InstitutionTable(tables.Table):
     short_name = tables.Column(verbose_name=_("Short name"), visible=False)
     kind = tables.Column(verbose_name=_("Kind"))
     country = tables.TemplateColumn(
-        template_name="partners/cells/country.html", verbose_name=_("Country"), order_by=("country", "name")
+        template_name="partners/cells/country.html",
+        verbose_name=_("Country"),
+        order_by=("country", "name"),
+        # Through the code, so that django-tables2 does not call get_country_display(): it
+        # builds the whole list of countries on every call (a few ms a row).
+        accessor="country__code",
     )
     city = tables.Column(verbose_name=_("City"))
     agreements_in_force = tables.Column(
@@ -41,7 +47,7 @@ class InstitutionTable(tables.Table):
         return str(record.country.name)
 
     def value_kind(self, record):
-        return record.get_kind_display()
+        return choice_label(record, "kind")
 
     def value_status(self, record):
-        return record.get_status_display()
+        return choice_label(record, "status")
