@@ -71,8 +71,9 @@ def test_downloads_need_a_login_and_uploads_the_right_to_change(client, rector, 
 def docx_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        # Fixed dates: the same bytes each time it is called, whatever the clock says.
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", date_time=(2025, 2, 4, 0, 0, 0)), "<Types/>")
+        archive.writestr(zipfile.ZipInfo("word/document.xml", date_time=(2025, 2, 4, 0, 0, 0)), "<w:document/>")
     return buffer.getvalue()
 
 
