@@ -17,9 +17,29 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",  # choosing a language before logging in
+    # The API's schema and documentation hold no data, and the public list of partners is for
+    # the university website (rate-limited; its fields are pinned in test_api.py).
+    "api:schema",
+    "api:docs",
+    "api:public-partners",
 }
 # URLs that need a logged-in user but no role.
 ANY_USER = {"password_change", "password_change_done"}
+# A calendar application cannot log in: the feed's secret token is its address, so there is no
+# session to test here. test_calendar_feed.py tests it (unknown token 404, revoked 403).
+TOKEN_IN_URL = {"calendar-feed"}
+# The API is called by scripts, which get 401 (with WWW-Authenticate) rather than a redirect to
+# the login page; logged in through a session, the same role rules as the pages hold.
+API = {
+    "api:institution-list",
+    "api:institution-detail",
+    "api:agreement-list",
+    "api:agreement-detail",
+    "api:visit-list",
+    "api:visit-detail",
+    "api:program-list",
+    "api:program-detail",
+}
 
 # For each URL name with arguments: how to make the object it shows (URL name -> factory). A
 # factory returns the object (its pk is the one argument) or, for a nested URL, the list of arguments.
@@ -44,6 +64,16 @@ OBJECT_FACTORIES = {
     "partners:institution-edit": factories.InstitutionFactory,
     "partners:contact-create": factories.InstitutionFactory,
     "partners:contact-edit": lambda: [(contact := factories.ContactFactory()).institution_id, contact.pk],
+    "partners:institution-merge": factories.InstitutionFactory,
+    "visit-ics": factories.VisitFactory,
+    "api:institution-detail": factories.InstitutionFactory,
+    "api:agreement-detail": factories.AgreementFactory,
+    "api:visit-detail": factories.VisitFactory,
+    "api:program-detail": factories.ProgramFactory,
+    "partners:institution-merge-preview": factories.InstitutionFactory,
+    "importing:batch-detail": lambda: _import_batch(),
+    "importing:batch-confirm": lambda: _import_batch(),
+    "importing:batch-undo": lambda: _import_batch(),
 }
 # Pages that write: the rector's office is refused them, on GET (no form) and on POST.
 WRITES = {
@@ -55,6 +85,8 @@ WRITES = {
     "partners:institution-edit",
     "partners:contact-create",
     "partners:contact-edit",
+    "partners:institution-merge",  # the international office only
+    "partners:institution-merge-preview",
     "agreements:agreement-status",
     "agreements:agreement-renew",
     "agreements:agreement-terminate",
@@ -63,7 +95,30 @@ WRITES = {
     "mobility:participant-status",
     "mobility:program-create",
     "mobility:program-edit",
+    # Imports: the international office only (cooperation/importing/views.py says why).
+    "importing:batch-confirm",
+    "importing:batch-undo",
+    *(
+        f"importing:{kind}{page}"
+        for kind in ("institutions", "contacts", "agreements", "participants")
+        for page in ("", "-template")
+    ),
 }
+
+
+def _import_batch():
+    from django.utils import timezone
+
+    from cooperation.importing.models import ImportBatch
+
+    return ImportBatch.objects.create(
+        kind="institutions",
+        token=f"token-{ImportBatch.objects.count()}",
+        file="imports/partners.xlsx",
+        original_name="partners.xlsx",
+        uploaded_by=factories.UserFactory(),
+        uploaded_at=timezone.now(),
+    )
 
 
 def portal_urls(resolver=None, namespace=""):
@@ -99,7 +154,7 @@ def test_every_url_has_a_rule():
 
     unruled = []
     for name in ALL_URLS:
-        if name in PUBLIC or name in ANY_USER or name in OBJECT_FACTORIES:
+        if name in PUBLIC or name in ANY_USER or name in OBJECT_FACTORIES or name in TOKEN_IN_URL:
             continue
         try:
             reverse(name)
@@ -109,7 +164,7 @@ def test_every_url_has_a_rule():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", [name for name in ALL_URLS if name not in PUBLIC])
+@pytest.mark.parametrize("name", [name for name in ALL_URLS if name not in PUBLIC | TOKEN_IN_URL | API])
 def test_anonymous_visitors_are_sent_to_log_in(client, name):
     url = url_for(name)
     response = client.get(url)
@@ -118,14 +173,22 @@ def test_anonymous_visitors_are_sent_to_log_in(client, name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", [name for name in ALL_URLS if name not in PUBLIC | ANY_USER])
+@pytest.mark.parametrize("name", sorted(API))
+def test_anonymous_api_callers_are_asked_to_authenticate(client, name):
+    response = client.get(url_for(name))
+    assert response.status_code == 401, name
+    assert response["WWW-Authenticate"] == "Token", name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name in ALL_URLS if name not in PUBLIC | ANY_USER | TOKEN_IN_URL])
 def test_a_user_without_a_role_is_refused(client, outsider, name):
     client.force_login(outsider)
     assert client.get(url_for(name)).status_code == 403, name
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", [name for name in ALL_URLS if name not in PUBLIC | ANY_USER])
+@pytest.mark.parametrize("name", [name for name in ALL_URLS if name not in PUBLIC | ANY_USER | TOKEN_IN_URL])
 def test_the_rectors_office_reads_every_page_and_writes_none(client, rector, name):
     client.force_login(rector)
     url = url_for(name)
