@@ -209,7 +209,11 @@ def main() -> int:
         "DATABASE_URL": f"{SERVER}/{DATABASE}",
         "REDIS_URL": REDIS_URL,
         "DJANGO_SETTINGS_MODULE": "cooperation.settings",
-        "DEBUG": "true",
+        # As in production (the error pages are the ones users see), over plain HTTP on loopback.
+        "DEBUG": "false",
+        "SECRET_KEY": uuid.uuid4().hex * 2,
+        "HTTPS": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "ERROR",
     }
     admin_sql(f'CREATE DATABASE "{DATABASE}"')
