@@ -209,6 +209,20 @@ class SweepReport:
     new: list[Reminder] = field(default_factory=list)
 
 
+# The morning sweep is scheduled at 07:00 (Asia/Almaty); past this hour a day without a sweep
+# means its message was lost (Redis or the worker were down): the requeue pass runs it.
+CATCH_UP_AFTER = datetime.time(8, 0)
+
+
+def reminders_catch_up(*, now: datetime.datetime | None = None) -> SweepReport | None:
+    """Run today's sweep if it has not run and its hour is past; None when nothing was missed.
+    Running it twice is harmless (what is recorded once is never recorded again)."""
+    now = timezone.localtime(now)
+    if now.time() < CATCH_UP_AFTER or SweepRun.objects.filter(on=now.date()).exists():
+        return None
+    return reminders_sweep(on=now.date(), triggered_by="catch-up")
+
+
 def reminders_sweep(
     *, on: datetime.date | None = None, dry_run: bool = False, triggered_by: str = "beat"
 ) -> SweepReport:

@@ -46,8 +46,10 @@ def reminders_sweep(on: str | None = None) -> dict:
 @shared_task(acks_late=True)
 def reminders_requeue() -> int:
     """Every few minutes: reminders stuck in "sending" by a dead worker, failed ones due for a
-    retry and queued ones whose message was lost go (back) to the workers."""
+    retry and queued ones whose message was lost go (back) to the workers; a morning sweep whose
+    message was lost (Redis down at 07:00) runs now."""
     Reminder.objects.release_stuck(timezone.now())
+    reminders.reminders_catch_up()
     return queue_ready_reminders()
 
 

@@ -357,3 +357,21 @@ def test_the_sweep_costs_the_same_queries_for_few_and_many_records(clock, facult
 
     assert count_sweep_queries() == few
     assert Reminder.objects.count() == 10 * 2 * 2  # ten agreements and ten visits: the unit's coordinator + mailbox
+
+
+def test_a_morning_sweep_lost_with_redis_runs_at_the_next_requeue(time_machine, agreement):
+    from cooperation.tasks import reminders_requeue
+
+    time_machine.move_to(datetime.datetime.combine(TODAY, datetime.time(6, 50), tzinfo=ALMATY), tick=False)
+    reminders_requeue()  # before the sweep's hour: nothing is missed yet
+    assert not SweepRun.objects.exists()
+
+    # 07:00 passed with Redis down: beat's message never reached a worker.
+    time_machine.move_to(datetime.datetime.combine(TODAY, datetime.time(9, 10), tzinfo=ALMATY), tick=False)
+    reminders_requeue()
+    run = SweepRun.objects.get()
+    assert (run.on, run.triggered_by) == (TODAY, "catch-up")
+    assert Reminder.objects.filter(due_on=agreement.expires_on).count() == 3  # responsible, coordinator, mailbox
+
+    reminders_requeue()  # the day's sweep has run: not again
+    assert SweepRun.objects.count() == 1
