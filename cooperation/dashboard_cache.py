@@ -56,8 +56,9 @@ def records_changed() -> None:
     transaction.on_commit(_move_version_on)
 
 
-def cached_dashboard(filters, draw):
-    """`draw()`'s result for these filters, from the cache while no counted record changed."""
+def cached_dashboard(filters, draw) -> tuple[str, dict]:
+    """`draw()`'s result for these filters, from the cache while no counted record changed, and
+    its key (the page caches its drawn fragment under it too)."""
     # The filters and today's date say what is counted; the language, how labels read.
     described = repr(
         (
@@ -75,7 +76,7 @@ def cached_dashboard(filters, draw):
     if data is None:
         data = draw()
         cache.set(key, data, ENTRY_SECONDS)
-    return data
+    return key, data
 
 
 def _is_counted(sender) -> bool:

@@ -89,7 +89,8 @@ class DashboardMixin(ViewPermissionMixin):
                 "lists": dashboard.dashboard_lists(filters=filters),
             }
 
-        return {"filters": filters, **cached_dashboard(filters, draw)}
+        self.cache_key, data = cached_dashboard(filters, draw)
+        return {"filters": filters, **data}
 
     def file_name(self, suffix: str) -> str:
         filters = self.dashboard_form().dashboard_filters()
@@ -112,6 +113,7 @@ class DashboardView(DashboardMixin, TemplateView):
                 "mapLabel": str(_("Agreements in force")),
             },
             query=f"?{query}" if query else "",
+            cache_key=self.cache_key,
             **data,
             **kwargs,
         )
