@@ -26,14 +26,19 @@ class InstitutionAdmin(InstitutionNameSearchMixin, PortalAdmin):
     list_filter = ["status", "kind", "country", "is_public", "tags"]
     search_fields = ["erasmus_code", "pic", "schac_id", "city"]
     institution_search_path = "search_text"
-    autocomplete_fields = ["parent", "merged_into", "tags"]
+    autocomplete_fields = ["parent", "tags"]
     inlines = [InstitutionNameInline, ContactInline]
-    readonly_fields = ["created_at", "updated_at"]
+    # A merge moves everything that points at the duplicate (partners/merging.py): setting
+    # merged_into by hand would hide a partner with its agreements still attached.
+    readonly_fields = ["merged_into", "merged_at", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "kind", "status", "parent", "tags"]}),
         (_("Where"), {"fields": ["country", "city", "website", ("latitude", "longitude")]}),
         (_("Identifiers"), {"fields": ["erasmus_code", "pic", "schac_id"]}),
-        (_("Publication and history"), {"fields": ["is_public", "merged_into", "notes", "created_at", "updated_at"]}),
+        (
+            _("Publication and history"),
+            {"fields": ["is_public", "merged_into", "merged_at", "notes", "created_at", "updated_at"]},
+        ),
     ]
 
     def get_queryset(self, request):

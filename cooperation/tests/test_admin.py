@@ -157,3 +157,9 @@ def test_only_the_office_sees_the_users_secret_tokens_in_the_admin(client, recto
         assert not office_user.has_perm(f"cooperation.change_{model}")
     client.force_login(rector)
     assert client.get(reverse("admin:cooperation_apitoken_changelist")).status_code == 403
+
+
+def test_a_merge_is_not_made_by_hand_in_the_admin(client, admin_user, hacettepe, urumqi):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:partners_institution_change", args=[urumqi.pk])).content.decode()
+    assert 'name="merged_into"' not in page  # shown, not editable: merging goes through its page
