@@ -27,6 +27,16 @@ class InstitutionEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
     list_url_name = "partners:institution-list"
     list_title = _lazy("Partners")
 
+    def dispatch(self, request, *args, **kwargs):
+        # A merged partner lives on in the one it was merged into (partners/merging.py).
+        survivor_id = (
+            kwargs.get("pk")
+            and Institution.objects.filter(pk=kwargs["pk"]).values_list("merged_into", flat=True).first()
+        )
+        if survivor_id:
+            return redirect("partners:institution-edit", pk=survivor_id)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_object(self, queryset=None):
         return super().get_object(queryset) if self.kwargs.get("pk") else None
 
@@ -96,6 +106,10 @@ class ContactEditView(ChangePermissionMixin, UpdateView):
 
     def dispatch(self, request, *args, **kwargs):
         self.institution = get_object_or_404(Institution, pk=kwargs["pk"])
+        if self.institution.merged_into_id:  # its contacts moved with the merge
+            survivor_kwargs = {**kwargs, "pk": self.institution.merged_into_id}
+            name = "partners:contact-edit" if kwargs.get("contact_pk") else "partners:contact-create"
+            return redirect(name, **survivor_kwargs)
         return super().dispatch(request, *args, **kwargs)
 
     def get_permission_required(self):

@@ -124,6 +124,17 @@ def test_the_old_url_redirects_to_the_survivor(client, survivor, duplicate, offi
     assert response.url == f"/partners/{survivor.pk}/"
 
 
+def test_the_old_edit_and_contact_addresses_lead_to_the_survivor(client, survivor, duplicate, office_user):
+    contact = ContactFactory(institution=duplicate)
+    institution_merge(duplicate=duplicate, survivor=survivor, user=office_user)
+
+    client.force_login(office_user)
+    assert client.get(f"/partners/{duplicate.pk}/edit/").url == f"/partners/{survivor.pk}/edit/"
+    moved = client.get(f"/partners/{duplicate.pk}/contacts/{contact.pk}/edit/")
+    assert moved.url == f"/partners/{survivor.pk}/contacts/{contact.pk}/edit/"
+    assert client.get(moved.url).status_code == 200
+
+
 def test_identifiers_the_survivor_lacks_are_carried_over(survivor, duplicate, office_user):
     duplicate.pic = "123456789"  # the survivor has another PIC: it keeps its own
     duplicate.save()
