@@ -255,12 +255,7 @@ class AgreementImport(ImportKind):
             parts.append(_("adds %(count)s parties") % {"count": len(new_partners) + len(new_units)})
         row.message = _("updates '%(title)s': %(what)s") % {"title": agreement.title, "what": "; ".join(parts)}
         scalar_changes = {name: value for name, value in changes.items() if name != "areas"}
-        current = {name: getattr(agreement, name) for name in scalar_changes}
-        for name, value in scalar_changes.items():
-            setattr(agreement, name, value)
-        self.validate(row, agreement, exclude=("renews", "responsible_person"))
-        for name, value in current.items():
-            setattr(agreement, name, value)
+        self.validate_changed(row, agreement, scalar_changes, exclude=("renews", "responsible_person"))
         start = len(parties)
 
         def write(recorder, agreement=agreement, changes=changes):

@@ -123,6 +123,18 @@ class ImportKind:
                 except ValidationError as error:
                     self._add_errors(row, error)
 
+    def validate_changed(self, row: Row, obj: models.Model, changes: dict, exclude: tuple[str, ...] = ()) -> None:
+        """Check a record as it would be after the update, then put it back as it is (the write
+        happens only on confirm, through the recorder)."""
+        current = {name: getattr(obj, name) for name in changes}
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        try:
+            self.validate(row, obj, exclude=exclude)
+        finally:
+            for name, value in current.items():
+                setattr(obj, name, value)
+
     @staticmethod
     def _applies(constraint, obj) -> bool:
         """A check on fields that are all empty here (no parent, no coordinates) cannot fail for

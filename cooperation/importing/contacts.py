@@ -93,10 +93,5 @@ class ContactImport(ImportKind):
                 continue
             row.status = UPDATE
             row.message = describe_changes(self, changes)
-            current = {name: getattr(contact, name) for name in changes}
-            for name, value in changes.items():
-                setattr(contact, name, value)
-            self.validate(row, contact)
-            for name, value in current.items():
-                setattr(contact, name, value)
+            self.validate_changed(row, contact, changes)
             row.write = lambda recorder, contact=contact, changes=changes: recorder.update(contact, changes)

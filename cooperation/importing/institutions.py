@@ -277,13 +277,7 @@ class InstitutionImport(ImportKind):
                 "institution": f"{institution.name} ({institution.country.code})",
                 "what": "; ".join(parts),
             }
-            # Check the record as it would be after the update, then put it back as it is.
-            current = {name: getattr(institution, name) for name in changes}
-            for name, value in changes.items():
-                setattr(institution, name, value)
-            self.validate(row, institution, exclude=("parent", "merged_into"))
-            for name, value in current.items():
-                setattr(institution, name, value)
+            self.validate_changed(row, institution, changes, exclude=("parent", "merged_into"))
 
             def write(recorder, institution=institution, changes=changes, variants=variants):
                 if changes:

@@ -147,12 +147,7 @@ class ParticipantImport(ImportKind):
                 continue
             row.status = UPDATE
             row.message = describe_changes(self, changes)
-            current = {name: getattr(person, name) for name in changes}
-            for name, value in changes.items():
-                setattr(person, name, value)
-            self.validate(row, person, exclude=("program",))
-            for name, value in current.items():
-                setattr(person, name, value)
+            self.validate_changed(row, person, changes, exclude=("program",))
             row.write = lambda recorder, person=person, changes=changes: recorder.update(person, changes)
 
     def _resolve(self, row: Row, program: Program, partners, units) -> None:
