@@ -22,6 +22,7 @@ from cooperation.lib.academic_years import (
     validate_academic_year,
     years_before,
 )
+from cooperation.lib.queries import pk_in_any
 from cooperation.lib.text import fold
 from partners.models import Contact, Institution, Unit
 
@@ -117,10 +118,13 @@ class AgreementQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        partner_named = Exists(
-            AgreementParty.objects.filter(agreement=OuterRef("pk"), institution__search_text__contains=fold(text))
+        return self.filter(
+            pk_in_any(
+                Agreement.objects.filter(title__icontains=text).values("pk"),
+                Agreement.objects.filter(registration_number__iexact=text).values("pk"),
+                AgreementParty.objects.filter(institution__search_text__contains=fold(text)).values("agreement_id"),
+            )
         )
-        return self.filter(Q(title__icontains=text) | Q(registration_number__iexact=text) | partner_named)
 
 
 class Agreement(models.Model):

@@ -15,6 +15,7 @@ The gunicorn workers' RSS is sampled through the run. With --write, the table re
 """
 
 import argparse
+import contextlib
 import datetime
 import http.client
 import os
@@ -220,9 +221,11 @@ def bench_users(clients: int) -> list[str]:
     from cooperation import roles
     from partners.models import Profile
 
-    user = get_user_model().objects.create_user("bench-office", "bench@university.example", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.OFFICE))
-    Profile.objects.create(user=user, language="en")
+    user = get_user_model().objects.filter(username="bench-office").first()
+    if user is None:  # a database kept from an earlier run (--database) has it already
+        user = get_user_model().objects.create_user("bench-office", "bench@university.example", is_staff=True)
+        user.groups.add(Group.objects.get(name=roles.OFFICE))
+        Profile.objects.create(user=user, language="en")
     cookies = []
     for _ in range(clients):
         client = Client()
@@ -446,10 +449,19 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--write", action="store_true", help="write the table to docs/PERFORMANCE.md")
     parser.add_argument("--only", default="", help="only the page groups named (comma-separated)")
+    parser.add_argument(
+        "--database",
+        default="",
+        help="an existing database that seed_bulk filled, used as it is and kept: to try a change without "
+        "seeding again (the sweep then finds little new; --write wants a fresh database)",
+    )
     arguments = parser.parse_args()
+    if arguments.database and arguments.write:
+        parser.error("--write measures a freshly seeded database: leave out --database")
 
     facts = {"load_before": load_average()}
-    with throwaway_database() as database:
+    kept = contextlib.nullcontext(arguments.database) if arguments.database else None
+    with kept or throwaway_database() as database:
         environment = server_environment(database)
         os.environ.update(environment)
         setup_django(database, "bench.settings")
@@ -458,16 +470,17 @@ def main() -> int:
 
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
-        call_command(
-            "seed_bulk",
-            partners=arguments.partners,
-            agreements=arguments.agreements,
-            visits=arguments.visits,
-            participants=arguments.participants,
-        )
+        if not kept:
+            call_command(
+                "seed_bulk",
+                partners=arguments.partners,
+                agreements=arguments.agreements,
+                visits=arguments.visits,
+                participants=arguments.participants,
+            )
         seed_seconds = time.perf_counter() - started
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")  # seed_bulk does it too; a kept database (--database) may need it
         from django.core.cache import cache
 
         cache.clear()  # the bench's own Redis database (BENCH_REDIS_URL): nothing from an earlier run

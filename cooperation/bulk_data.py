@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, AreaOfCooperation, Quota, Signatory
@@ -379,7 +379,21 @@ class BulkSeeder:
         self._step("visit rows", self.seed_visit_rows)
         self._step("programs", self.seed_programs)
         self._step("participants", self.seed_participants)
+        self._vacuum()
         return self.report
+
+    def _vacuum(self) -> None:
+        """VACUUM ANALYZE on PostgreSQL, as autovacuum does some time after a big load: fresh
+        planner statistics, and the trigram indexes' pending lists merged. Until then every
+        search reads those unsorted lists whole (GIN's fast update): a visit search took 50 ms
+        of SQL instead of 10 on freshly seeded data. Not inside a transaction (a test's), where
+        VACUUM cannot run."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        self.log(f"{'vacuum and analyze':<22} {'':>9}       {time.perf_counter() - started:6.1f} s")
 
     # -- our side
 

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, AreaOfCooperation
+from cooperation.lib.queries import pk_in_any
 from cooperation.lib.text import fold
 from partners.models import Contact, Institution, Unit
 
@@ -33,11 +34,13 @@ class VisitQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        partner_named = Exists(
-            Visit.partners.through.objects.filter(visit=OuterRef("pk"), institution__search_text__contains=fold(text))
-        )
         return self.filter(
-            Q(title__icontains=text) | Q(places__icontains=text) | Q(city__icontains=text) | partner_named
+            pk_in_any(
+                Visit.objects.filter(title__icontains=text).values("pk"),
+                Visit.objects.filter(places__icontains=text).values("pk"),
+                Visit.objects.filter(city__icontains=text).values("pk"),
+                Visit.partners.through.objects.filter(institution__search_text__contains=fold(text)).values("visit_id"),
+            )
         )
 
 

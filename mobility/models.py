@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, Quota
 from cooperation.lib.academic_years import ACADEMIC_YEAR_PATTERN, validate_academic_year
+from cooperation.lib.queries import pk_in_any
 from cooperation.lib.text import fold
 from partners.models import Institution, Unit
 
@@ -27,12 +28,14 @@ class ProgramQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        partner_named = Exists(
-            Program.partners.through.objects.filter(
-                program=OuterRef("pk"), institution__search_text__contains=fold(text)
+        return self.filter(
+            pk_in_any(
+                Program.objects.filter(title__icontains=text).values("pk"),
+                Program.partners.through.objects.filter(institution__search_text__contains=fold(text)).values(
+                    "program_id"
+                ),
             )
         )
-        return self.filter(Q(title__icontains=text) | partner_named)
 
     def with_deadline_between(self, start: datetime.date, end: datetime.date):
         return self.filter(Q(application_deadline__range=(start, end)) | Q(nomination_deadline__range=(start, end)))

@@ -7,12 +7,13 @@ imports none of them.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from cooperation.lib.queries import pk_in_any
 from cooperation.lib.text import fold
 
 
@@ -105,7 +106,19 @@ class InstitutionQuerySet(models.QuerySet):
         needle = fold(text)
         if not needle:
             return self
-        return self.filter(Q(search_text__contains=needle) | Q(erasmus_code__iexact=text.strip()) | Q(pic=text.strip()))
+        code = text.strip()
+        # Each branch through its own index: the trigram one, and the unique ones on the codes
+        # (lower(erasmus_code) and pic, both only where they are filled in).
+        return self.filter(
+            pk_in_any(
+                Institution.objects.filter(search_text__contains=needle).values("pk"),
+                Institution.objects.alias(code=Lower("erasmus_code"))
+                .filter(code=code.lower())
+                .exclude(erasmus_code="")
+                .values("pk"),
+                Institution.objects.filter(pic=code).exclude(pic="").values("pk"),
+            )
+        )
 
 
 class Institution(models.Model):
@@ -279,11 +292,14 @@ class ContactQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
+        # A union of one query per column, each through its own index (cooperation.lib.queries).
         return self.filter(
-            Q(full_name__icontains=text)
-            | Q(native_name__icontains=text)
-            | Q(email__iexact=text)
-            | Q(position__icontains=text)
+            pk_in_any(
+                Contact.objects.filter(full_name__icontains=text).values("pk"),
+                Contact.objects.filter(native_name__icontains=text).values("pk"),
+                Contact.objects.filter(email__iexact=text).values("pk"),
+                Contact.objects.filter(position__icontains=text).values("pk"),
+            )
         )
 
 
@@ -314,6 +330,10 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["full_name"]
+        indexes = [
+            # ContactQuerySet.search(): email__iexact is UPPER(email) = UPPER(%s).
+            models.Index(Upper("email"), name="contact_email_upper"),
+        ]
 
     def __str__(self):
         return " ".join(part for part in (self.honorific, self.full_name) if part)

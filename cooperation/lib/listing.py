@@ -9,7 +9,6 @@ import datetime
 import decimal
 import inspect
 import io
-import time
 from collections.abc import Iterable, Iterator
 from functools import partialmethod
 
@@ -52,23 +51,24 @@ FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
 # Above this many rows (PostgreSQL's own estimate), an unfiltered list's page count comes from
 # the planner's statistics instead of a COUNT(*) that reads the whole table.
 ESTIMATE_ABOVE = 200_000
-ESTIMATE_SECONDS = 300
-_ESTIMATES: dict[tuple, tuple[float, int | None]] = {}
 
 
 class EstimatedCountPaginator(Paginator):
     """Django's Paginator, except for a list with no filter at all over a table PostgreSQL
-    estimates above ESTIMATE_ABOVE rows: its count is pg_class.reltuples (kept for five
-    minutes). Within a few percent is all the page links need; every filtered list, whose count
-    the page shows ("1,234 records match"), and every smaller table are counted exactly."""
+    estimates above ESTIMATE_ABOVE rows: its count is pg_class.reltuples. Within a few percent
+    is all the page links need; every filtered list, whose count the page shows ("1,234 records
+    match"), and every smaller table are counted exactly."""
 
     @cached_property
     def count(self):
-        estimate = _estimated_rows(self.object_list)
-        return estimate if estimate is not None else super().count
+        counted = _counted_or_estimated(self.object_list)
+        return counted if counted is not None else super().count
 
 
-def _estimated_rows(object_list) -> int | None:
+def _counted_or_estimated(object_list) -> int | None:
+    """For an unfiltered queryset on PostgreSQL, one query that gives the estimate when it is
+    above ESTIMATE_ABOVE and the exact count otherwise (the same query every time, so a page's
+    query count does not depend on what an earlier request left behind); None for anything else."""
     queryset = getattr(getattr(object_list, "data", None), "data", object_list)
     if not isinstance(queryset, models.QuerySet):
         return None
@@ -78,16 +78,15 @@ def _estimated_rows(object_list) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    key = (connection.alias, connection.settings_dict["NAME"], queryset.model._meta.db_table)
-    now = time.monotonic()
-    cached = _ESTIMATES.get(key)
-    if cached is None or now - cached[0] > ESTIMATE_SECONDS:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [key[2]])
-            row = cursor.fetchone()
-        cached = _ESTIMATES[key] = (now, int(row[0]) if row else None)
-    estimate = cached[1]
-    return estimate if estimate is not None and estimate > ESTIMATE_ABOVE else None
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT CASE WHEN reltuples > %s THEN reltuples::bigint"
+            f" ELSE (SELECT COUNT(*) FROM {table}) END FROM pg_class WHERE oid = %s::regclass",
+            [ESTIMATE_ABOVE, queryset.model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 class ListPageView(ViewPermissionMixin, SingleTableMixin, FilterView):

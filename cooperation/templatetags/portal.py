@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 
 from cooperation.lib.permissions import can_change
+from cooperation.lib.table_rows import draw_rows
 
 register = template.Library()
 
@@ -24,6 +25,12 @@ def days_before_today(day: datetime.date | None) -> int | None:
     if day is None:
         return None
     return (timezone.localdate() - day).days
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context, table):
+    """The <tr> rows of a django-tables2 table's current page (includes/table.html)."""
+    return draw_rows(table, context)
 
 
 @register.simple_tag

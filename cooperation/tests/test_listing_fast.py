@@ -104,21 +104,25 @@ def test_unfiltered_big_lists_count_by_estimate_on_postgresql(records, monkeypat
 
     from cooperation.lib import listing
 
-    monkeypatch.setattr(listing, "ESTIMATE_ABOVE", 0)
-    monkeypatch.setattr(listing, "_ESTIMATES", {})
     filtered = Agreement.objects.filter(status=Agreement.Status.DRAFT)
-    assert listing._estimated_rows(filtered) is None
-    assert listing._estimated_rows(Agreement.objects.all()[:10]) is None
+    assert listing._counted_or_estimated(filtered) is None
+    assert listing._counted_or_estimated(Agreement.objects.all()[:10]) is None
     if connection.vendor != "postgresql":
-        assert listing._estimated_rows(Agreement.objects.all()) is None
+        assert listing._counted_or_estimated(Agreement.objects.all()) is None
         assert listing.EstimatedCountPaginator(Agreement.objects.order_by("pk"), 50).count == 2
         return
+    # Below the threshold, the exact count; above it, the planner's estimate, in one query.
+    assert listing._counted_or_estimated(Agreement.objects.select_related("responsible_unit")) == 2
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE agreements_agreement")
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'agreements_agreement'")
         estimate = cursor.fetchone()[0]
-    expected = estimate if estimate > 0 else None
-    assert listing._estimated_rows(Agreement.objects.select_related("responsible_unit")) == expected
+    monkeypatch.setattr(listing, "ESTIMATE_ABOVE", -2)
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert listing._counted_or_estimated(Agreement.objects.select_related("responsible_unit")) == estimate
+    assert len(queries) == 1
 
 
 def test_the_list_pages_paginate_with_the_estimating_paginator(client, office_user, records):

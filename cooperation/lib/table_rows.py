@@ -1,0 +1,166 @@
+"""A list page's table rows drawn in Python: what templates/includes/table.html drew with
+django-tables2's `{% for row in table.paginated_rows %}{% for column, cell in row.items %}`, the
+same markup, at a tenth of the cost.
+
+django-tables2 does a dozen lookups for every cell of every row (the accessor, the model field,
+get_FOO_display, the render method's signature, the column's attributes) and the template engine
+a dozen more to print it; a page of 50 rows by 7 columns spent two thirds of its time there
+(issue 7). Here each column is looked at once per page and becomes a small function of the
+record (`_cell_function`); a column this module does not know how to draw keeps django-tables2's
+own cell (`BoundRow.get_cell`), so nothing is drawn differently, only faster.
+`cooperation/tests/test_table_rows.py` checks both ways give the same HTML for every list.
+"""
+
+import inspect
+from collections.abc import Callable
+
+from django.core.exceptions import FieldDoesNotExist
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django_tables2.columns import Column, DateColumn
+from django_tables2.utils import AttributeDict
+
+from cooperation.lib.listing import _default_display, _display
+
+
+def joined(items) -> SafeString:
+    """A cell listing records (prefetched) by their names, separated by commas: a visit's
+    partners, an agreement's."""
+    return format_html_join(", ", "{}", ((item,) for item in items))
+
+
+def draw_rows(table, context: Context) -> SafeString:
+    """The <tr> elements of the table's current page, as includes/table.html draws them."""
+    columns = list(table.columns)
+    plan = [(_td_attributes(column), _cell_function(table, column)) for column in columns]
+    if any(attributes is None for attributes, _cell in plan):
+        return _slow_rows(table, context)
+    parts = []
+    for row in table.paginated_rows:
+        record = row.record
+        cells = []
+        for (attributes, cell), column in zip(plan, columns, strict=True):
+            content = cell(record) if cell is not None else row.get_cell(column.name)
+            cells.append(f"<td {attributes}>{render_value_in_context(content, context)}</td>")
+        parts.append(f"\n      <tr {row.attrs.as_html()}>\n        {''.join(cells)}\n      </tr>\n      ")
+    return mark_safe("".join(parts))
+
+
+def _slow_rows(table, context: Context) -> SafeString:
+    """django-tables2's own way, cell by cell: for a table whose cell attributes depend on the record."""
+    parts = []
+    for row in table.paginated_rows:
+        cells = "".join(
+            f"<td {column.attrs['td'].as_html()}>{render_value_in_context(cell, context)}</td>"
+            for column, cell in row.items()
+        )
+        parts.append(f"\n      <tr {row.attrs.as_html()}>\n        {cells}\n      </tr>\n      ")
+    return mark_safe("".join(parts))
+
+
+def _computed(attributes) -> bool:
+    """Whether some attribute is a function of the record (django-tables2 allows callables)."""
+    return any(callable(value) or isinstance(value, dict) and _computed(value) for value in attributes.values())
+
+
+def _td_attributes(bound_column) -> str | None:
+    """The column's <td> attributes, the same for every row unless some are callables (None)."""
+    column_attributes = {**bound_column._table.attrs, **bound_column.column.attrs}
+    if _computed({key: column_attributes.get(key) or {} for key in ("td", "cell")}):
+        return None
+    return AttributeDict(bound_column.attrs["td"]).as_html()
+
+
+def _cell_function(table, bound_column) -> Callable | None:
+    """A function of the record giving what django-tables2's BoundRow.get_cell() gives, for the
+    columns whose value is a plain attribute of the record; None for any other (the caller then
+    asks django-tables2)."""
+    column = bound_column.column
+    if column.link or column.localize is not None:
+        return None
+    empty, default = column.empty_values, bound_column.default
+    render_method = getattr(table, f"render_{bound_column.name}", None)
+    wanted = _keyword_arguments(render_method) if render_method is not None else None
+    if wanted == {"record"} and not empty:
+        # A cell drawn from the record alone, whatever the value: no need to read the value.
+        return lambda record: render_method(record=record)
+    accessor = str(bound_column.accessor)
+    value_of = None if "__" in accessor or "." in accessor else _value_function(table, accessor)
+    if value_of is None:
+        return None
+    if render_method is not None:
+        if wanted is None or not wanted <= {"value", "record"}:
+            return None
+
+        def cell(record):
+            value = value_of(record)
+            if value in empty:
+                return default
+            return render_method(**{key: value if key == "value" else record for key in wanted})
+
+        return cell
+    if type(column) is Column:
+
+        def cell(record):
+            value = value_of(record)
+            return default if value in empty else value
+
+        return cell
+    if type(column) is DateColumn:
+        date_format = column.template_code.split('date:"', 1)[1].split('"', 1)[0]
+
+        def cell(record):
+            value = value_of(record)
+            if value in empty:
+                return default
+            # '{{ value|date:"…"|default:default }}', escaped as the template would.
+            return mark_safe(conditional_escape(date_filter(value, date_format) or default))
+
+        return cell
+    return None
+
+
+def _value_function(table, accessor: str) -> Callable | None:
+    """How django-tables2 reads a one-step accessor off a model record: the choice's label for a
+    field with choices (Django's own get_FOO_display), else the attribute, called if callable."""
+    model = getattr(getattr(table, "_meta", None), "model", None)
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(accessor)
+    except FieldDoesNotExist:
+        field = None
+    if field is not None and getattr(field, "choices", None):
+        if not _default_display(model, accessor):
+            return None
+        attname = field.attname
+        return lambda record: _display(field, getattr(record, attname))
+    if field is not None and not field.concrete:
+        return None  # a reverse relation or many-to-many: a manager, which django-tables2 treats its own way
+
+    def value(record):
+        # Accessor.resolve(): an attribute, called if callable; a failure shows the default.
+        try:
+            found = getattr(record, accessor)
+            if callable(found) and not getattr(found, "do_not_call_in_templates", False):
+                if getattr(found, "alters_data", False):
+                    return None
+                found = found()
+        except Exception:
+            return None
+        return found
+
+    return value
+
+
+def _keyword_arguments(method) -> set[str] | None:
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD) for parameter in parameters):
+        return None
+    return {parameter.name for parameter in parameters}
