@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
-from cooperation.lib.listing import choice_label
+from cooperation.lib.choices import choice_label
 from cooperation.lib.table_rows import joined
 
 

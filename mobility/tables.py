@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lib.listing import choice_label
+from cooperation.lib.choices import choice_label
 from cooperation.lib.table_rows import joined
 from mobility.models import Program
 

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lib.listing import choice_label
+from cooperation.lib.choices import choice_label
 from partners.models import Institution
 
 

@@ -7,10 +7,8 @@ and the export link is the same URL with `export=xlsx` or `export=csv` added."""
 import csv
 import datetime
 import decimal
-import inspect
 import io
 from collections.abc import Iterable, Iterator
-from functools import partialmethod
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
@@ -21,12 +19,9 @@ from django.template import Context, RequestContext, Template
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.functional import cached_property
-from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -37,8 +32,11 @@ from django_tables2.utils import A
 from django_tables2.utils import signature as tables2_signature
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
+from cooperation.lib.choices import display_label, has_default_display
+from cooperation.lib.table_rows import table_values
 from cooperation.lib.views import ViewPermissionMixin
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -139,7 +137,7 @@ class ListPageView(ViewPermissionMixin, SingleTableMixin, FilterView):
             table = context["table"]
             stamp = timezone.localdate().isoformat()
             filename = f"{self.export_name}-{stamp}.{self.export_format}"
-            rows = _limited(table.as_values(), EXPORT_MAX_ROWS + 1)
+            rows = _limited(table_values(table), EXPORT_MAX_ROWS + 1)
             return export_response(rows, self.export_format, filename, sheet_title=str(self.title))
         return super().render_to_response(context, **response_kwargs)
 
@@ -147,31 +145,6 @@ class ListPageView(ViewPermissionMixin, SingleTableMixin, FilterView):
 # --- Speed (issue 7): what django-tables2 and Django's form widgets do per cell and per option,
 # done the same way with less work. A list page draws 50 rows x 7-9 cells and a filter form with
 # 250 countries; an export draws thousands of rows.
-
-
-def choice_label(record: models.Model, field_name: str):
-    """record.get_<field_name>_display(), from a table of labels made once per field and
-    language instead of on every call (Django rebuilds and hashes every choice each time)."""
-    field = record._meta.get_field(field_name)
-    return _display(field, getattr(record, field.attname))
-
-
-_LABELS: dict[tuple, dict] = {}
-
-
-def _display(field: models.Field, value):
-    key = (field.model, field.name, get_language())
-    labels = _LABELS.get(key)
-    if labels is None:
-        labels = _LABELS[key] = dict(make_hashable(field.flatchoices))
-    # Exactly Model._get_FIELD_display().
-    return force_str(labels.get(make_hashable(value), value), strings_only=True)
-
-
-def _default_display(model: type, field_name: str) -> bool:
-    """Whether get_<field>_display is Django's own (not a method the model defines)."""
-    method = inspect.getattr_static(model, f"get_{field_name}_display", None)
-    return isinstance(method, partialmethod) and method.func is models.Model._get_FIELD_display
 
 
 _SIGNATURES: dict = {}
@@ -206,8 +179,8 @@ class FastBoundRow(BoundRow):
                 field = accessor.get_field(self.record)
                 display_fn = getattr(penultimate, f"get_{remainder}_display", None)
                 if getattr(field, "choices", ()) and display_fn:
-                    if _default_display(type(penultimate), remainder):
-                        value = _display(field, getattr(penultimate, field.attname))
+                    if has_default_display(type(penultimate), remainder):
+                        value = display_label(field, getattr(penultimate, field.attname))
                     else:
                         value = display_fn()
                     remainder = None
@@ -407,18 +380,22 @@ def _workbook_bytes(rows: Iterable[list], sheet_title: str) -> bytes:
 
 
 def _xlsx_value(sheet, value):
+    # openpyxl takes a plain value as it is, without making a cell object (a third of an
+    # export's time): a date gets its yyyy-mm-dd format that way, a text that cannot be read as
+    # a formula or an error code stays text.
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd hh:mm"
         return cell
     if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
+        return value
     if isinstance(value, (int, float, decimal.Decimal)) or value is None:
         return value
-    cell = WriteOnlyCell(sheet, value=str(value))
+    text = str(value)
+    if not text.startswith("=") and text not in ERROR_CODES:
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
     # openpyxl would store text starting with "=" as a formula: keep every text a string.
     cell.data_type = "s"
     return cell

@@ -8,7 +8,8 @@ from django_tables2.rows import BoundRows
 
 from agreements.models import Agreement
 from agreements.tables import AgreementTable
-from cooperation.lib.listing import FastBoundRows, FastSelect, choice_label
+from cooperation.lib.choices import choice_label
+from cooperation.lib.listing import FastBoundRows, FastSelect
 from cooperation.models import Visit
 from cooperation.tables import VisitTable
 from cooperation.tests.factories import (

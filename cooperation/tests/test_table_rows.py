@@ -14,7 +14,7 @@ from django.utils import translation
 from agreements.models import Agreement
 from agreements.tables import AgreementTable
 from cooperation.dashboard_views import ParticipantTable
-from cooperation.lib.table_rows import draw_rows
+from cooperation.lib.table_rows import draw_rows, table_values
 from cooperation.models import Visit
 from cooperation.tables import VisitTable
 from cooperation.tests.factories import (
@@ -114,3 +114,27 @@ def test_a_list_page_draws_its_rows_in_python_and_the_empty_text_without_rows(cl
     assert re.search(r'<tr class="text-body-secondary (even|odd)">', html)  # the cancelled visit
     empty = client.get("/visits/", {"q": "nothing like this"}).content.decode()
     assert "No visit or event matches these filters." in empty
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+@pytest.mark.parametrize(("table_class", "data"), TABLES, ids=lambda value: getattr(value, "__name__", ""))
+def test_export_values_are_what_django_tables2_gives(records, table_class, data, language):
+    with translation.override(language):
+        expected = list(table_class(data()).as_values())
+        assert list(table_values(table_class(data()))) == expected
+    assert len(expected) == len(data()) + 1
+
+
+def test_an_export_writes_dates_as_dates_and_keeps_formula_like_text_as_text(client, office_user, records):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    AgreementFactory(title="=HYPERLINK(1)", signed_on=datetime.date(2025, 5, 6))
+    client.force_login(office_user)
+    response = client.get("/agreements/", {"export": "xlsx"})
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row}
+    assert cells["=HYPERLINK(1)"].data_type == "s"
+    expires = next(cell for cell in sheet["G"][1:] if isinstance(cell.value, datetime.datetime))
+    assert expires.number_format == "yyyy-mm-dd"
