@@ -26,7 +26,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from agreements.filters import UNSIGNED
-from agreements.models import EXPIRING_SOON, Agreement, AgreementParty, Quota
+from agreements.models import (
+    EXPIRING_SOON,
+    Agreement,
+    AgreementParty,
+    Quota,
+    expiring_condition,
+    in_force_condition,
+)
 from cooperation.lib.academic_years import academic_year_bounds, academic_year_of, previous_academic_year, years_before
 from cooperation.lib.filters import unit_and_children
 from cooperation.lib.regions import REGIONS, countries_in
@@ -199,8 +206,10 @@ def _by_group(rows, group: str, labels: dict, make_url) -> tuple[int, int, list[
 
 
 def _kind_figure(key, label, queryset, current: Q, previous: Q, url) -> Figure:
+    # COUNT(kind), never null, rather than COUNT(id): the participants' counts then come from an
+    # index alone (participant_program_figures), without reading the rows.
     rows = queryset.values("kind").annotate(
-        current=Count("pk", filter=current), previous=Count("pk", filter=previous)
+        current=Count("kind", filter=current), previous=Count("kind", filter=previous)
     ).order_by("kind")  # fmt: skip
     labels = dict(queryset.model.Kind.choices)
     total, total_before, parts = _by_group(rows, "kind", labels, lambda kind: url(kind=kind))
@@ -234,11 +243,6 @@ def figure_partners(*, filters: DashboardFilters) -> Figure:
     )
 
 
-def _in(queryset) -> Q:
-    # The model's own rule as a condition of the aggregate (a semi-join in SQL).
-    return Q(pk__in=queryset.values("pk"))
-
-
 def _agreement_url(filters: DashboardFilters, kind="", **params) -> str:
     return list_url("agreements:agreement-list", **{**filters.list_params(), "kind": kind, **params})
 
@@ -249,8 +253,8 @@ def figure_agreements_in_force(*, filters: DashboardFilters) -> Figure:
         "agreements_in_force",
         _("Agreements in force"),
         agreements_filtered(filters=filters),
-        _in(Agreement.objects.in_force(filters.as_of)),
-        _in(Agreement.objects.in_force(before.as_of)),
+        in_force_condition(filters.as_of),
+        in_force_condition(before.as_of),
         lambda kind="": _agreement_url(filters, kind, state="in_force", **filters.as_of_param("on")),
     )
 
@@ -261,8 +265,8 @@ def figure_agreements_expiring(*, filters: DashboardFilters) -> Figure:
         "agreements_expiring",
         _("Agreements expiring within 90 days"),
         agreements_filtered(filters=filters),
-        _in(Agreement.objects.expiring(EXPIRING_SOON, filters.as_of)),
-        _in(Agreement.objects.expiring(EXPIRING_SOON, before.as_of)),
+        expiring_condition(EXPIRING_SOON, filters.as_of),
+        expiring_condition(EXPIRING_SOON, before.as_of),
         lambda kind="": _agreement_url(filters, kind, expiring=EXPIRING_SOON.days, **filters.as_of_param("on")),
     )
 
@@ -416,7 +420,7 @@ def chart_mobility_per_year(*, filters: DashboardFilters) -> Chart:
         participants_filtered(filters=filters)
         .filter(program__academic_year__in=years)
         .values("program__academic_year", "direction")
-        .annotate(total=Count("pk"))
+        .annotate(total=Count("*"))
         .order_by()
     )
     counts = {(row["direction"], row["program__academic_year"]): row["total"] for row in rows}
@@ -567,6 +571,12 @@ class AttentionList:
     url: str = ""
 
 
+def _within(queryset, relation: str, filtered):
+    """queryset narrowed to the rows whose `relation` is among `filtered`, only when the
+    dashboard's filters narrow that at all: "IN (every agreement)" still costs a join."""
+    return queryset.filter(**{f"{relation}__in": filtered}) if filtered.query.where else queryset
+
+
 def _first_rows(queryset, *order) -> tuple[list, int]:
     """The first rows and how many there are in all, in one query (a window count)."""
     rows = list(queryset.annotate(list_total=Window(Count("pk"))).order_by(*order)[:LIST_LENGTH])
@@ -594,7 +604,7 @@ def list_expiring_agreements(*, filters: DashboardFilters) -> AttentionList:
 
 
 def list_overdue_actions(*, filters: DashboardFilters) -> AttentionList:
-    overdue = FollowUpAction.objects.overdue(filters.today).filter(visit__in=visits_filtered(filters=filters))
+    overdue = _within(FollowUpAction.objects.overdue(filters.today), "visit", visits_filtered(filters=filters))
     rows, total = _first_rows(overdue.select_related("visit", "owner"), "due_on", "pk")
     for action in rows:
         action.days_overdue = (filters.today - action.due_on).days
@@ -632,9 +642,9 @@ def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
         & ~Q(year_programs__participants__status=Participant.Status.WITHDRAWN),
     )
     quotas = (
-        Quota.objects.filter(academic_year=filters.academic_year)
+        _within(Quota.objects.all(), "agreement", agreements_filtered(filters=filters))
+        .filter(academic_year=filters.academic_year)
         .exclude(agreement__status__in=UNSIGNED)
-        .filter(agreement__in=agreements_filtered(filters=filters))
         .annotate(year_programs=year_programs)
         .annotate(recorded=recorded)
         .annotate(unused=F("places") - F("recorded"))
