@@ -1,6 +1,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -55,6 +56,11 @@ class AgreementFilter(DrillDownFilterSet):
         method="is_dormant",
         widget=django_filters.widgets.BooleanWidget(),
     )
+    # A partner's page links here for all its agreements. Always hidden: a select of every
+    # partner would be thousands of options.
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Partner"), queryset=Institution.objects.all(), method="with_partner", widget=forms.HiddenInput()
+    )
 
     drill_down_only = ("region", "partner_kind", "on", "signed_from", "signed_until", "dormant")
 
@@ -98,6 +104,9 @@ class AgreementFilter(DrillDownFilterSet):
 
     def partner_country(self, queryset, name, value):
         return self._with_partner(queryset, country=value)
+
+    def with_partner(self, queryset, name, value):
+        return self._with_partner(queryset, pk=value.pk)
 
     def _with_partner(self, queryset, **institution):
         """Agreements with a partner party such that (each filter asks of any of its parties)."""

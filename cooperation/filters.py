@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,11 @@ class VisitFilter(DrillDownFilterSet):
     partner_kind = django_filters.ChoiceFilter(
         label=_("Kind of partner"), choices=Institution.Kind.choices, method="with_partner_kind"
     )
+    # A partner's page links here for all its visits. Always hidden: a select of every partner
+    # would be thousands of options.
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Partner"), queryset=Institution.objects.all(), method="with_partner", widget=forms.HiddenInput()
+    )
 
     drill_down_only = ("academic_year", "starts_from", "starts_until", "cancelled", "region", "partner_kind")
 
@@ -86,6 +92,9 @@ class VisitFilter(DrillDownFilterSet):
 
     def partner_country(self, queryset, name, value):
         return self._with_partner(queryset, country=value)
+
+    def with_partner(self, queryset, name, value):
+        return self._with_partner(queryset, pk=value.pk)
 
     def _with_partner(self, queryset, **institution):
         """Visits with a partner such that (each filter asks of any of its partners)."""

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,11 @@ class ProgramFilter(django_filters.FilterSet):
         method="with_open_deadline",
         widget=django_filters.widgets.BooleanWidget(),
     )
+    # A partner's page links here for all its programs. Always hidden: a select of every partner
+    # would be thousands of options.
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Partner"), queryset=Institution.objects.all(), method="with_partner", widget=forms.HiddenInput()
+    )
 
     class Meta:
         model = Program
@@ -40,6 +46,11 @@ class ProgramFilter(django_filters.FilterSet):
     def partner_country(self, queryset, name, value):
         return queryset.filter(
             Exists(Program.partners.through.objects.filter(program=OuterRef("pk"), institution__country=value))
+        )
+
+    def with_partner(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Program.partners.through.objects.filter(program=OuterRef("pk"), institution=value))
         )
 
     def with_open_deadline(self, queryset, name, value):

@@ -239,7 +239,9 @@ class Participant(models.Model):
         return self.full_name
 
     def get_absolute_url(self):
-        return reverse("mobility:program-detail", args=[self.program_id]) + f"#participant-{self.pk}"
+        # ?participant= opens the page of the program's participants that holds this one.
+        url = reverse("mobility:program-detail", args=[self.program_id])
+        return f"{url}?participant={self.pk}#participant-{self.pk}"
 
     @property
     def home(self):

@@ -1,4 +1,5 @@
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -40,7 +41,36 @@ class ProgramListView(ListPageView):
 class ProgramDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
     model = Program
 
+    # A program may have hundreds of participants: the page shows them a page at a time.
+    PARTICIPANTS_PER_PAGE = 50
+    # A stable order, so that a participant is on one page only (names repeat).
+    PARTICIPANT_ORDER = ("full_name", "pk")
+
     def get_queryset(self):
-        return Program.objects.select_related("unit", "agreement", "coordinator").prefetch_related(
-            "partners", "participants__partner_institution", "participants__unit"
+        return Program.objects.select_related("unit", "agreement", "coordinator").prefetch_related("partners")
+
+    def get_context_data(self, **kwargs):
+        participants = (
+            self.object.participants.select_related("unit")
+            # Prefetched, not joined: PostgreSQL would hash every partner to join them; this way
+            # it reads the page's partners by their ids.
+            .prefetch_related("partner_institution")
+            .order_by(*self.PARTICIPANT_ORDER)
         )
+        # get_page(): a page number that is not one gives the first page, one past the end the last.
+        page = Paginator(participants, self.PARTICIPANTS_PER_PAGE).get_page(self._page_number())
+        return super().get_context_data(participants=page, **kwargs)
+
+    def _page_number(self):
+        """The ?page= asked for, else the page that holds ?participant=<id> (a link to one
+        participant; the page links keep it in their query string, so ?page= comes first)."""
+        page, wanted = self.request.GET.get("page"), self.request.GET.get("participant", "")
+        if page is not None or not wanted.isdigit():
+            return page
+        participants = self.object.participants.all()
+        name = participants.filter(pk=wanted).values_list("full_name", flat=True).first()
+        if name is None:
+            return page
+        # How many come before it in PARTICIPANT_ORDER (full name, then id).
+        before = participants.filter(Q(full_name__lt=name) | Q(full_name=name, pk__lt=int(wanted))).count()
+        return before // self.PARTICIPANTS_PER_PAGE + 1

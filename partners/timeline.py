@@ -1,7 +1,9 @@
 """A partner's story in dates: agreements signed, ended and due to end, visits and programs.
 
-Built from what the detail page has already prefetched, so the timeline costs no query of its
-own. `partners` imports no app above it: the records come in through the reverse relations.
+Built from the rows the detail page has already loaded, so the timeline costs no query of its
+own: on a page that shows a partner's latest records only, it tells the events of those nearest
+to today.
+`partners` imports no app above it: the records come in through the reverse relations.
 """
 
 import datetime
@@ -43,8 +45,11 @@ def _agreement_entries(agreement, today: datetime.date):
             yield agreement.expires_on, "hourglass-split", _("Agreement expires"), agreement.title, url
 
 
-def institution_timeline(*, agreements, visits, programs, today: datetime.date | None = None) -> list[TimelineYear]:
-    """Every dated event of a partner, newest first, grouped by calendar year."""
+def institution_timeline(
+    *, agreements, visits, programs, today: datetime.date | None = None, limit: int | None = None
+) -> list[TimelineYear]:
+    """Every dated event of these records (the `limit` nearest to today if given), newest first,
+    grouped by calendar year."""
     today = today or timezone.localdate()
     entries = []
     for agreement in agreements:
@@ -74,5 +79,17 @@ def institution_timeline(*, agreements, visits, programs, today: datetime.date |
                 starts_on > today,
             )
         )
+    if limit is not None:
+        entries = _nearest_to_today(entries, limit)
     entries.sort(key=lambda entry: entry.day, reverse=True)
     return [TimelineYear(year, list(group)) for year, group in groupby(entries, key=lambda entry: entry.day.year)]
+
+
+def _nearest_to_today(entries: list[TimelineEntry], limit: int) -> list[TimelineEntry]:
+    """The `limit` events nearest to today: the next ones (a third at least, when there are that
+    many) and the latest past ones. Cut from the newest alone, a partner with many agreements in
+    force would show only expiry dates years ahead."""
+    upcoming = sorted((entry for entry in entries if entry.upcoming), key=lambda entry: entry.day)
+    past = sorted((entry for entry in entries if not entry.upcoming), key=lambda entry: entry.day, reverse=True)
+    next_count = min(len(upcoming), max(limit // 3, limit - len(past)))
+    return upcoming[:next_count] + past[: limit - next_count]

@@ -1,9 +1,11 @@
-import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
@@ -44,13 +46,53 @@ class InstitutionListView(ListPageView):
         )
 
 
+def _count(queryset, outer_field: str):
+    """How many rows of `queryset` have `outer_field` equal to the institution: a subquery of the
+    one query that loads the institution, so the headings' totals cost no query of their own."""
+    counted = (
+        queryset.filter(**{outer_field: OuterRef("pk")})
+        .order_by()
+        .values(outer_field)
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _list_url(name: str, **params) -> str:
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+@dataclass(frozen=True)
+class FirstRows:
+    """The first rows of a long section of the partner's page, how many there are in all, and the
+    staff list that shows them all. Iterates and has a length like the list of rows it shows."""
+
+    rows: list
+    total: int
+    list_url: str
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    @property
+    def has_more(self) -> bool:
+        return self.total > len(self.rows)
+
+
 class InstitutionDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
     model = Institution
 
-    # The order of the partner's agreements: what is in force first, then what is being
-    # prepared, then what has ended.
-    STATE_ORDER = ["expiring", "active", "pending", "negotiation", "draft", "renewed", "expired", "terminated"]
-    IN_FORCE = {"expiring", "active"}
+    # A partner may have hundreds of agreements and visits (the bulk data has one with 152
+    # agreements): the page shows the first rows of each section, in the order of its staff list,
+    # and links to that list filtered to the partner. The agreements in force are shown in full
+    # unless they are very many.
+    IN_FORCE_LIMIT = 50
+    SECTION_LIMIT = 20
+    TIMELINE_LIMIT = 30
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -63,36 +105,85 @@ class InstitutionDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
     def get_queryset(self):
         # partners imports no app above it, yet shows what points to it: through the registry
         # and string lookups.
-        party_model = apps.get_model("agreements", "AgreementParty")
-        return Institution.objects.select_related("parent").prefetch_related(
-            "names",
-            "contacts",
-            "tags",
-            "children",
-            Prefetch(
-                "agreement_parties",
-                party_model.objects.select_related("agreement__renews", "agreement__renewed_by"),
-            ),
-            "visits__host_unit",
-            "programs",
+        agreement_model = apps.get_model("agreements", "Agreement")
+        visit_model = apps.get_model("cooperation", "Visit")
+        program_model = apps.get_model("mobility", "Program")
+        return (
+            Institution.objects.select_related("parent")
+            .prefetch_related("names", "contacts", "tags", "children")
+            .annotate(
+                # A partner is a party to an agreement at most once (party_institution_once).
+                agreement_total=_count(agreement_model.objects.all(), "parties__institution"),
+                in_force_total=_count(agreement_model.objects.in_force(), "parties__institution"),
+                visit_total=_count(visit_model.partners.through.objects.all(), "institution"),
+                program_total=_count(program_model.partners.through.objects.all(), "institution"),
+            )
         )
 
     def get_context_data(self, **kwargs):
-        agreements = list(
-            {party.agreement_id: party.agreement for party in self.object.agreement_parties.all()}.values()
+        institution = self.object
+        agreements_in_force = FirstRows(
+            list(self._agreements_in_force()[: self.IN_FORCE_LIMIT]),
+            institution.in_force_total,
+            _list_url("agreements:agreement-list", partner=institution.pk, state="in_force"),
         )
-        states = {agreement.pk: agreement.state() for agreement in agreements}
-        agreements.sort(
-            key=lambda agreement: (
-                self.STATE_ORDER.index(states[agreement.pk]),
-                -(agreement.signed_on or datetime.date.min).toordinal(),
-            )
+        other_agreements = FirstRows(
+            list(self._other_agreements()[: self.SECTION_LIMIT]),
+            institution.agreement_total - institution.in_force_total,
+            # No list filter selects "not in force": the link opens all the partner's agreements.
+            _list_url("agreements:agreement-list", partner=institution.pk),
         )
-        visits = sorted(self.object.visits.all(), key=lambda visit: visit.starts_on, reverse=True)
-        return super().get_context_data(
-            agreements_in_force=[agreement for agreement in agreements if states[agreement.pk] in self.IN_FORCE],
-            other_agreements=[agreement for agreement in agreements if states[agreement.pk] not in self.IN_FORCE],
+        visits = FirstRows(
+            # The visit list's order (cooperation.views.VisitListView): the latest first.
+            list(institution.visits.select_related("host_unit").order_by("-starts_on", "-pk")[: self.SECTION_LIMIT]),
+            institution.visit_total,
+            _list_url("cooperation:visit-list", partner=institution.pk),
+        )
+        programs = FirstRows(
+            # The program list's order (mobility.views.ProgramListView): the latest year first.
+            list(institution.programs.order_by("-academic_year", "title", "pk")[: self.SECTION_LIMIT]),
+            institution.program_total,
+            _list_url("mobility:program-list", partner=institution.pk),
+        )
+        sections = (agreements_in_force, other_agreements, visits, programs)
+        # The timeline is drawn from the rows above (no query of its own), so with a section cut
+        # short it tells the events of those rows nearest to today only, and says so.
+        timeline = institution_timeline(
+            agreements=[*agreements_in_force, *other_agreements],
             visits=visits,
-            timeline=institution_timeline(agreements=agreements, visits=visits, programs=self.object.programs.all()),
+            programs=programs,
+            limit=self.TIMELINE_LIMIT,
+        )
+        timeline_shown = sum(len(year.entries) for year in timeline)
+        return super().get_context_data(
+            agreements_in_force=agreements_in_force,
+            other_agreements=other_agreements,
+            visits=visits,
+            programs=programs,
+            timeline=timeline,
+            timeline_shown=timeline_shown,
+            timeline_partial=timeline_shown == self.TIMELINE_LIMIT or any(section.has_more for section in sections),
             **kwargs,
         )
+
+    def _agreements(self):
+        agreement_model = apps.get_model("agreements", "Agreement")
+        return agreement_model.objects.filter(parties__institution=self.object).select_related("renews", "renewed_by")
+
+    def _agreements_in_force(self):
+        """The expiring ones first (they need attention), then the newest signed."""
+        agreement_model = apps.get_model("agreements", "Agreement")
+        expiring = agreement_model.objects.in_state("expiring").filter(pk=OuterRef("pk"))
+        return (
+            self._agreements()
+            .in_force()
+            .annotate(is_expiring=Exists(expiring))
+            .order_by("-is_expiring", F("signed_on").desc(nulls_last=True), "-pk")
+        )
+
+    def _other_agreements(self):
+        """Being prepared (not signed yet) or ended, in the agreement list's order: the unsigned
+        first, then the newest signed (agreements.views.AgreementListView)."""
+        agreement_model = apps.get_model("agreements", "Agreement")
+        in_force = agreement_model.objects.in_force().filter(pk=OuterRef("pk"))
+        return self._agreements().filter(~Exists(in_force)).order_by(F("signed_on").desc(nulls_first=True), "-pk")

@@ -76,15 +76,18 @@ def test_the_list_costs_the_same_queries_for_10_and_200_programs(client, office_
     assert [program.participant_count for program in shown] == [2] * min(rows, 50)
 
 
-def test_the_detail_costs_a_fixed_number_of_queries(client, office_user, program, django_assert_num_queries):
-    ParticipantFactory.create_batch(3, program=program)
+@pytest.mark.parametrize("participants", [3, 60])
+def test_the_detail_costs_the_same_queries_for_3_and_60_participants(
+    client, office_user, program, django_assert_num_queries, participants
+):
+    ParticipantFactory.create_batch(participants, program=program)
     client.force_login(office_user)
     # session, user, 2 permissions, the notification bell, program with unit, agreement and coordinator, partners,
-    # participants, their partner institutions, their units, the history of changes, the user's groups
-    # (may they change the program?)
+    # the count of participants, the page of participants with their units, the page's partner institutions, the
+    # history of changes, the user's groups (may they change the program?)
     with django_assert_num_queries(12):
         response = client.get(program.get_absolute_url())
-    assert response.status_code == 200
+    assert len(response.context["participants"]) == min(participants + 1, 50)
 
 
 def test_the_detail_shows_partners_agreement_deadlines_and_participants(client, office_user, program):

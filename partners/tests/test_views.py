@@ -69,20 +69,26 @@ def test_the_list_costs_the_same_queries_for_10_and_200_partners(client, office_
     assert len(rows(response)) == min(2 * count, 50)
 
 
-def test_the_detail_costs_a_fixed_number_of_queries(client, office_user, django_assert_num_queries, institution):
-    for _ in range(3):
+@pytest.mark.parametrize("rows", [3, 60])
+def test_the_detail_costs_the_same_queries_for_3_and_60_related_rows(
+    client, office_user, django_assert_num_queries, institution, rows
+):
+    for _ in range(rows):
         ContactFactory(institution=institution)
-        AgreementPartyFactory(institution=institution)
+        AgreementPartyFactory(institution=institution)  # in force
+        AgreementPartyFactory(institution=institution, agreement__status="draft")
         VisitFactory().partners.add(institution)
         ProgramFactory().partners.add(institution)
         InstitutionFactory(parent=institution)
     client.force_login(office_user)
-    # session, user, 2 permissions, the notification bell, institution and parent, names, contacts,
-    # tags, children, agreement parties with their agreements and renewals, visits, their host units,
-    # programs, the history, the user's groups (may they edit?)
+    # session, user, 2 permissions, the notification bell, institution with parent and the totals
+    # of its agreements, visits and programs, names, contacts, tags, children, agreements in force
+    # with their renewals, the other agreements, visits with host units, programs, the history,
+    # the user's groups (may they edit?)
     with django_assert_num_queries(16):
         response = client.get(institution.get_absolute_url())
-    assert response.status_code == 200
+    assert response.context["visits"].total == rows
+    assert len(response.context["visits"]) == min(rows, 20)
 
 
 def test_the_detail_shows_names_identifiers_and_what_points_to_the_partner(client, office_user, institution):
