@@ -56,9 +56,9 @@ def records_changed() -> None:
     transaction.on_commit(_move_version_on)
 
 
-def cached_dashboard(filters, draw) -> tuple[str, dict]:
-    """`draw()`'s result for these filters, from the cache while no counted record changed, and
-    its key (the page caches its drawn fragment under it too)."""
+def dashboard_key(filters) -> str:
+    """The cache key of the dashboard for these filters at the current data version (the page
+    caches its drawn fragment under it too)."""
     # The filters and today's date say what is counted; the language, how labels read.
     described = repr(
         (
@@ -71,12 +71,17 @@ def cached_dashboard(filters, draw) -> tuple[str, dict]:
             get_language(),
         )
     )
-    key = f"dashboard:{data_version()}:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
+    return f"dashboard:{data_version()}:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
+
+
+def cached_dashboard(filters, draw) -> dict:
+    """`draw()`'s result for these filters, from the cache while no counted record changed."""
+    key = dashboard_key(filters)
     data = cache.get(key)
     if data is None:
         data = draw()
         cache.set(key, data, ENTRY_SECONDS)
-    return key, data
+    return data
 
 
 def _is_counted(sender) -> bool:

@@ -5,11 +5,14 @@ participants its mobility figures open."""
 import django_tables2 as tables
 from django import forms
 from django.http import HttpResponse
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from cooperation import dashboard
-from cooperation.dashboard_cache import cached_dashboard
+from cooperation.dashboard_cache import cached_dashboard, dashboard_key
 from cooperation.dashboard_export import dashboard_pdf, dashboard_workbook
 from cooperation.lib.filters import country_choices
 from cooperation.lib.listing import XLSX_CONTENT_TYPE, ListPageView
@@ -41,9 +44,11 @@ class DashboardFilterForm(forms.Form):
         self.fields["partner_kind"].choices = ALL + list(Institution.Kind.choices)
 
     def selects(self) -> list[tuple]:
-        """(bound field, its choices as a list): the template draws the selects itself, and a
-        list asks the units once (a ModelChoiceIterator would count them first)."""
-        return [(field, [choice for choice in field.field.choices]) for field in self]
+        """(bound field, its <option> elements): the template draws the selects itself, the
+        options written here in one pass (a template loop over 250 countries cost more than the
+        rest of a cached dashboard), and the units asked once (a ModelChoiceIterator would
+        count them first)."""
+        return [(field, _options(field)) for field in self]
 
     def dashboard_filters(self) -> dashboard.DashboardFilters:
         """The filters chosen, the current academic year where none is. A value that is not
@@ -61,6 +66,17 @@ class DashboardFilterForm(forms.Form):
             region=data.get("region", ""),
             partner_kind=data.get("partner_kind", ""),
         )
+
+
+def _options(field) -> str:
+    chosen = field.value()
+    chosen = "" if chosen is None else str(chosen)
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
+            for value, label in field.field.choices
+        )
+    )
 
 
 class DashboardMixin(ViewPermissionMixin):
@@ -89,8 +105,7 @@ class DashboardMixin(ViewPermissionMixin):
                 "lists": dashboard.dashboard_lists(filters=filters),
             }
 
-        self.cache_key, data = cached_dashboard(filters, draw)
-        return {"filters": filters, **data}
+        return {"filters": filters, **cached_dashboard(filters, draw)}
 
     def file_name(self, suffix: str) -> str:
         filters = self.dashboard_form().dashboard_filters()
@@ -103,18 +118,26 @@ class DashboardView(DashboardMixin, TemplateView):
     template_name = "cooperation/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        data = self.dashboard_data()
-        query = self.request.GET.urlencode()
-        return super().get_context_data(
-            form=self.dashboard_form(),
-            chart_data={
+        # The page's body is cached drawn (the template's {% cache %} under cache_key): the
+        # figures are read from the cache, or drawn, only when that fragment is missing.
+        filters = self.dashboard_form().dashboard_filters()
+        data = SimpleLazyObject(self.dashboard_data)
+
+        def chart_data() -> dict:  # called by the template, when it draws the fragment
+            return {
                 "charts": [chart.as_json() for chart in data["charts"]],
                 "map": data["map"],
                 "mapLabel": str(_("Agreements in force")),
-            },
+            }
+
+        query = self.request.GET.urlencode()
+        return super().get_context_data(
+            form=self.dashboard_form(),
+            chart_data=chart_data,
             query=f"?{query}" if query else "",
-            cache_key=self.cache_key,
-            **data,
+            cache_key=dashboard_key(filters),
+            filters=filters,
+            **{name: SimpleLazyObject(lambda name=name: data[name]) for name in ("figures", "charts", "map", "lists")},
             **kwargs,
         )
 
