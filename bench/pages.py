@@ -53,6 +53,7 @@ class Page:
     size: int = 0
     load: str = ""
     cpu_ms: float = float("nan")
+    clients: int = 0  # 0: all the run's clients at once
 
     @property
     def median(self) -> float:
@@ -184,6 +185,7 @@ def fetch(port: int, url: str, cookie: str, headers: dict) -> tuple[float, int, 
 
 def measure(page: Page, port: int, cookies: list[str]) -> None:
     """Each client warms up once, then makes its share of page.requests requests, all at once."""
+    cookies = cookies[: page.clients] if page.clients else cookies
     clients = len(cookies)
     lock = threading.Lock()
     barrier = threading.Barrier(clients)
@@ -292,6 +294,15 @@ def pages(requests: int) -> list[Page]:
         Page("detail", f"program ({program.n} participants)", program.get_absolute_url(), requests),
         Page("dashboard", "dashboard", reverse("dashboard"), requests),
         Page("dashboard", "dashboard, uncached", reverse("dashboard"), requests, {"X-Bench-No-Cache": "1"}),
+        # What the first visitor after a change sees: alone, as the others then get the cached page.
+        Page(
+            "dashboard",
+            "dashboard, uncached, 1 client",
+            reverse("dashboard"),
+            max(4, requests // 4),
+            {"X-Bench-No-Cache": "1"},
+            clients=1,
+        ),
         Page("search", f"global search {words!r}", reverse("search") + q(q=words), requests),
         Page("search", f"global search {term!r}", reverse("search") + q(q=term), requests),
         Page(
