@@ -7,6 +7,7 @@ and the export link is the same URL with `export=xlsx` or `export=csv` added."""
 import csv
 import datetime
 import decimal
+import hashlib
 import io
 from collections.abc import Iterable, Iterator
 
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -122,7 +124,7 @@ class ListPageView(ViewPermissionMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         model = self.filterset_class._meta.model
         can_add = self.request.user.has_perm(f"{model._meta.app_label}.add_{model._meta.model_name}")
-        return super().get_context_data(
+        context = super().get_context_data(
             title=self.title,
             create_url=reverse(self.create_url_name) if can_add and self.create_url_name else "",
             create_label=self.create_label,
@@ -131,6 +133,9 @@ class ListPageView(ViewPermissionMixin, SingleTableMixin, FilterView):
             ),
             **kwargs,
         )
+        if not self.export_format:
+            context["filter_form_key"] = filter_form_key(context["filter"].form, self.request)
+        return context
 
     def render_to_response(self, context, **response_kwargs):
         if self.export_format:
@@ -140,6 +145,35 @@ class ListPageView(ViewPermissionMixin, SingleTableMixin, FilterView):
             rows = _limited(table_values(table), EXPORT_MAX_ROWS + 1)
             return export_response(rows, self.export_format, filename, sheet_title=str(self.title))
         return super().render_to_response(context, **response_kwargs)
+
+
+def filter_form_key(form: forms.Form, request) -> str:
+    """What the filter form's markup depends on, hashed: the page's cache key for it
+    (list_page.html caches the drawn form, a fifth of a list page's time with crispy-forms).
+    The query string (but the page), the language and the day (choices of academic years), and
+    each field with its choices: a unit or tag added or renamed changes the key by itself."""
+    described = [
+        request.path,
+        sorted((name, values) for name, values in request.GET.lists() if name not in {"page", "export"}),
+        get_language(),
+        timezone.localdate().isoformat(),
+    ]
+    for name, field in form.fields.items():
+        # The choices a select shows (a hidden field's, such as all partners, are not drawn),
+        # read once for the key and for drawing the form (a unit select is a query).
+        choices = None
+        if isinstance(field.widget, forms.widgets.ChoiceWidget):
+            # Iterated, not list(): list() asks a ModelChoiceIterator its length, a COUNT first.
+            choices = field.widget.choices = [choice for choice in field.widget.choices]
+        described.append(
+            (
+                name,
+                str(field.label),
+                type(field.widget).__name__,
+                [(str(value), str(label)) for value, label in choices] if choices is not None else None,
+            )
+        )
+    return hashlib.sha256(repr(described).encode()).hexdigest()
 
 
 # --- Speed (issue 7): what django-tables2 and Django's form widgets do per cell and per option,

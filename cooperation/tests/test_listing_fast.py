@@ -151,3 +151,32 @@ def test_whole_list_pages_are_the_same_with_the_plain_rows_and_selects(client, o
     monkeypatch.setattr(listing, "FastBoundRows", BoundRows)
     monkeypatch.setattr(listing, "_fast_selects", lambda form: None)
     assert page() == fast
+
+
+def test_the_filter_form_is_drawn_once_and_stays_true_to_the_query_and_the_choices(client, office_user, records):
+    from cooperation.tests.factories import UnitFactory
+
+    client.force_login(office_user)
+
+    def form_of(response) -> str:
+        html = response.content.decode()
+        return html[
+            html.index('<form method="get" id="list-filters"') : html.index("</form>", html.index("list-filters"))
+        ]
+
+    first = form_of(client.get("/agreements/", {"state": "expiring"}))
+    assert first == form_of(
+        client.get("/agreements/", {"state": "expiring", "page": "1"})
+    )  # the page is not part of it
+    assert 'value="expiring" selected' in first
+    other = form_of(client.get("/agreements/", {"state": "active"}))
+    assert 'value="active" selected' in other and 'value="expiring" selected' not in other
+    UnitFactory(name="Faculty of Sea Studies")
+    assert "Faculty of Sea Studies" in form_of(client.get("/agreements/", {"state": "expiring"}))
+    with translation.override("ru"):
+        russian = form_of(client.get("/agreements/", {"state": "expiring"}, HTTP_ACCEPT_LANGUAGE="ru"))
+    assert russian != first
+    invalid = client.get("/agreements/", {"state": "nonsense"})
+    assert "is-invalid" in form_of(invalid) and "is-invalid" in form_of(
+        client.get("/agreements/", {"state": "nonsense"})
+    )
