@@ -7,9 +7,10 @@ come in through the model registry and reverse relations.
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from agreements.models import Agreement, Quota
+from cooperation.lib.queries import pk_in_any
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,10 @@ def agreement_related_visits(*, agreement: Agreement, limit: int = 10):
     """Visits at which the agreement was signed or with any of its partners, newest first."""
     visit_model = apps.get_model("cooperation", "Visit")
     partner_ids = [party.institution_id for party in agreement.parties.all() if party.institution_id]
-    return (
-        visit_model.objects.filter(Q(agreements_signed=agreement) | Q(partners__in=partner_ids))
-        .select_related("host_unit")
-        .distinct()
-        .order_by("-starts_on", "-pk")[:limit]
+    # A union of the two ways in (cooperation.lib.queries): an OR over both many-to-many joins
+    # needed a DISTINCT over every visit of the partners (30 ms for nine busy partners).
+    related = pk_in_any(
+        visit_model.agreements_signed.through.objects.filter(agreement=agreement).values("visit_id"),
+        visit_model.partners.through.objects.filter(institution__in=partner_ids).values("visit_id"),
     )
+    return visit_model.objects.filter(related).select_related("host_unit").order_by("-starts_on", "-pk")[:limit]
