@@ -138,3 +138,17 @@ def test_an_export_writes_dates_as_dates_and_keeps_formula_like_text_as_text(cli
     assert cells["=HYPERLINK(1)"].data_type == "s"
     expires = next(cell for cell in sheet["G"][1:] if isinstance(cell.value, datetime.datetime))
     assert expires.number_format == "yyyy-mm-dd"
+
+
+def test_the_choice_filter_is_get_display(records):
+    from cooperation.templatetags.portal import choice
+
+    for language in ("en", "ru", "kk"):
+        with translation.override(language):
+            for visit in Visit.objects.all():
+                assert choice(visit, "kind") == visit.get_kind_display()
+                assert choice(visit, "status") == visit.get_status_display()
+            for institution in Institution.objects.all():
+                assert choice(institution, "country") == institution.get_country_display()
+            assert choice(Institution(kind="unknown"), "kind") == "unknown"
+    assert choice(None, "kind") == ""
