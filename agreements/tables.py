@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
 from cooperation.lib.choices import choice_label
-from cooperation.lib.table_rows import joined
+from cooperation.lib.table_rows import joined, listed
+
+
+def partner_institutions(record) -> list:
+    """The agreement's partners (the parties that are not our units), as the list prefetched them."""
+    return [party.institution for party in listed(record, "parties") if not party.is_ours]
 
 
 class AgreementTable(tables.Table):
@@ -47,7 +52,7 @@ class AgreementTable(tables.Table):
         return html
 
     def render_partners(self, record):
-        return joined(party.institution for party in record.parties.all() if not party.is_ours)
+        return joined(partner_institutions(record))
 
     def render_expires_on(self, record):
         if not record.expires_on:
@@ -81,7 +86,7 @@ class AgreementTable(tables.Table):
         return choice_label(record, "kind")
 
     def value_partners(self, record):
-        return "; ".join(party.institution.name for party in record.parties.all() if not party.is_ours)
+        return "; ".join(institution.name for institution in partner_institutions(record))
 
     def value_responsible_unit(self, record):
         return str(record.responsible_unit)

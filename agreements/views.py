@@ -23,7 +23,12 @@ class AgreementListView(ListPageView):
     def get_queryset(self):
         return (
             Agreement.objects.select_related("responsible_unit")
-            .prefetch_related(Prefetch("parties", AgreementParty.objects.select_related("institution", "unit")))
+            .prefetch_related(
+                # A plain list, not a queryset per row (cooperation/lib/table_rows.py listed()).
+                Prefetch(
+                    "parties", AgreementParty.objects.select_related("institution", "unit"), to_attr="listed_parties"
+                )
+            )
             .order_by(F("signed_on").desc(nulls_first=True), "-pk")
         )
 

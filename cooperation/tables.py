@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.lib.choices import choice_label
-from cooperation.lib.table_rows import joined
+from cooperation.lib.table_rows import joined, listed
 from cooperation.models import Visit
 
 
@@ -44,7 +44,7 @@ class VisitTable(tables.Table):
         return html
 
     def render_partners(self, record):
-        return joined(record.partners.all())
+        return joined(listed(record, "partners"))
 
     def value_starts_on(self, record):
         return record.starts_on
@@ -56,7 +56,7 @@ class VisitTable(tables.Table):
         return choice_label(record, "kind")
 
     def value_partners(self, record):
-        return "; ".join(partner.name for partner in record.partners.all())
+        return "; ".join(partner.name for partner in listed(record, "partners"))
 
     def value_host_unit(self, record):
         return str(record.host_unit)

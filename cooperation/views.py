@@ -3,6 +3,7 @@ import datetime
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -80,7 +81,11 @@ class VisitListView(ListPageView):
     export_name = "visits"
 
     def get_queryset(self):
-        return Visit.objects.select_related("host_unit").prefetch_related("partners").order_by("-starts_on", "-pk")
+        return (
+            Visit.objects.select_related("host_unit")
+            .prefetch_related(Prefetch("partners", to_attr="listed_partners"))  # see table_rows.listed()
+            .order_by("-starts_on", "-pk")
+        )
 
 
 class VisitDetailView(ViewPermissionMixin, HistoryMixin, DetailView):

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.lib.choices import choice_label
-from cooperation.lib.table_rows import joined
+from cooperation.lib.table_rows import joined, listed
 from mobility.models import Program
 
 NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
@@ -46,7 +46,7 @@ class ProgramTable(tables.Table):
         return html
 
     def render_partners(self, record):
-        return joined(record.partners.all())
+        return joined(listed(record, "partners"))
 
     def value_title(self, record):
         return record.title
@@ -58,7 +58,7 @@ class ProgramTable(tables.Table):
         return choice_label(record, "direction")
 
     def value_partners(self, record):
-        return "; ".join(partner.name for partner in record.partners.all())
+        return "; ".join(partner.name for partner in listed(record, "partners"))
 
     def value_unit(self, record):
         return str(record.unit)

@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -30,7 +30,7 @@ class ProgramListView(ListPageView):
         )
         return (
             Program.objects.select_related("unit", "agreement")
-            .prefetch_related("partners")
+            .prefetch_related(Prefetch("partners", to_attr="listed_partners"))  # see table_rows.listed()
             # A count per row of the page, not a GROUP BY over every participant of every program.
             .annotate(participant_count=Coalesce(Subquery(participants, output_field=IntegerField()), 0))
             # Pages need a stable order (program_year_title_id, see mobility/models.py).

@@ -37,6 +37,15 @@ def joined(items) -> SafeString:
     return format_html_join(", ", "{}", ((item,) for item in items))
 
 
+def listed(record, relation: str) -> list:
+    """A list page's records' related rows, as its view prefetched them into a plain list
+    (Prefetch(relation, to_attr=f"listed_{relation}")): Django then makes no queryset per row,
+    a clone each that an export of thousands of rows felt (a quarter of its time). Without
+    that, the relation's prefetched rows."""
+    rows = getattr(record, f"listed_{relation}", None)
+    return rows if rows is not None else list(getattr(record, relation).all())
+
+
 def draw_rows(table, context: Context) -> SafeString:
     """The <tr> elements of the table's current page, as includes/table.html draws them."""
     columns = list(table.columns)
