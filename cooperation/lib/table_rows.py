@@ -54,10 +54,9 @@ def draw_rows(table, context: Context) -> SafeString:
         return _slow_rows(table, context)
     parts = []
     for row in table.paginated_rows:
-        record = row.record
         cells = []
         for (attributes, cell), column in zip(plan, columns, strict=True):
-            content = cell(record) if cell is not None else row.get_cell(column.name)
+            content = cell(row) if cell is not None else row.get_cell(column.name)
             cells.append(f"<td {attributes}>{render_value_in_context(content, context)}</td>")
         parts.append(f"\n      <tr {row.attrs.as_html()}>\n        {''.join(cells)}\n      </tr>\n      ")
     return mark_safe("".join(parts))
@@ -89,51 +88,62 @@ def _td_attributes(bound_column) -> str | None:
 
 
 def _cell_function(table, bound_column) -> Callable | None:
-    """A function of the record giving what django-tables2's BoundRow.get_cell() gives, for the
+    """A function of the row giving what django-tables2's BoundRow.get_cell() gives, for the
     columns whose value is a plain attribute of the record; None for any other (the caller then
     asks django-tables2)."""
     column = bound_column.column
     if column.link or column.localize is not None:
         return None
-    empty, default = column.empty_values, bound_column.default
-    render_method = getattr(table, f"render_{bound_column.name}", None)
-    wanted = _keyword_arguments(render_method) if render_method is not None else None
+    default = bound_column.default
+
+    def dated(value, row):
+        # DateColumn's '{{ value|date:"…"|default:default }}', escaped as the template would.
+        date_format = column.template_code.split('date:"', 1)[1].split('"', 1)[0]
+        return mark_safe(conditional_escape(date_filter(value, date_format) or default))
+
+    return _plan(table, bound_column, getattr(table, f"render_{bound_column.name}", None), default, dated)
+
+
+def _plan(table, bound_column, method, missing, dated: Callable) -> Callable | None:
+    """A function of the row for a cell or an export value, as django-tables2 reaches it: the
+    table's method (with the value, the record or both), else the value itself for a plain
+    Column, else `dated(value, row)` for a DateColumn; `missing` where the value is empty. None
+    where this module does not know how django-tables2 would go about it."""
+    column = bound_column.column
+    empty = column.empty_values
+    wanted = _keyword_arguments(method) if method is not None else None
     if wanted == {"record"} and not empty:
-        # A cell drawn from the record alone, whatever the value: no need to read the value.
-        return lambda record: render_method(record=record)
+        # Drawn from the record alone, whatever the value: no need to read the value.
+        return lambda row: method(record=row.record)
     accessor = str(bound_column.accessor)
     value_of = None if "__" in accessor or "." in accessor else _value_function(table, accessor)
     if value_of is None:
         return None
-    if render_method is not None:
+    if method is not None:
         if wanted is None or not wanted <= {"value", "record"}:
             return None
 
-        def cell(record):
-            value = value_of(record)
+        def planned(row):
+            value = value_of(row.record)
             if value in empty:
-                return default
-            return render_method(**{key: value if key == "value" else record for key in wanted})
+                return missing
+            return method(**{key: value if key == "value" else row.record for key in wanted})
 
-        return cell
+        return planned
     if type(column) is Column:
 
-        def cell(record):
-            value = value_of(record)
-            return default if value in empty else value
+        def planned(row):
+            value = value_of(row.record)
+            return missing if value in empty else value
 
-        return cell
+        return planned
     if type(column) is DateColumn:
-        date_format = column.template_code.split('date:"', 1)[1].split('"', 1)[0]
 
-        def cell(record):
-            value = value_of(record)
-            if value in empty:
-                return default
-            # '{{ value|date:"…"|default:default }}', escaped as the template would.
-            return mark_safe(conditional_escape(date_filter(value, date_format) or default))
+        def planned(row):
+            value = value_of(row.record)
+            return missing if value in empty else dated(value, row)
 
-        return cell
+        return planned
     return None
 
 
@@ -205,43 +215,11 @@ def table_values(table) -> Iterator[list]:
 def _value_cell_function(table, bound_column) -> Callable | None:
     """A function of the row giving what its get_cell_value() gives; None where this module
     does not know (django-tables2 is asked)."""
-    column = bound_column.column
     name = bound_column.name
-    empty = column.empty_values
     method = getattr(table, f"value_{name}", None) or getattr(table, f"render_{name}", None)
-    wanted = _keyword_arguments(method) if method is not None else None
-    if method is not None and wanted == {"record"} and not empty:
-        return lambda row: method(record=row.record)
-    accessor = str(bound_column.accessor)
-    value_of = None if "__" in accessor or "." in accessor else _value_function(table, accessor)
-    if value_of is None:
-        return None
-    if method is not None:
-        if wanted is None or not wanted <= {"value", "record"}:
-            return None
 
-        def value(row):
-            found = value_of(row.record)
-            if found in empty:
-                return None
-            return method(**{key: found if key == "value" else row.record for key in wanted})
+    def dated(value, row):
+        # DateColumn.value(): a date as ISO 8601; anything else (no date) as django-tables2 has it.
+        return value.isoformat() if isinstance(value, datetime.date) else row.get_cell_value(name)
 
-        return value
-    if type(column) is Column:
-
-        def value(row):
-            found = value_of(row.record)
-            return None if found in empty else found
-
-        return value
-    if type(column) is DateColumn:
-
-        def value(row):
-            # DateColumn.value(): a date as ISO 8601; anything else (no date) as django-tables2 has it.
-            found = value_of(row.record)
-            if found in empty:
-                return None
-            return found.isoformat() if isinstance(found, datetime.date) else row.get_cell_value(name)
-
-        return value
-    return None
+    return _plan(table, bound_column, method, None, dated)
