@@ -688,3 +688,14 @@ def dashboard_lists(*, filters: DashboardFilters) -> list[AttentionList]:
         list_unused_quotas(filters=filters),
         list_upcoming_visits(filters=filters),
     ]
+
+
+def dashboard_data(*, filters: DashboardFilters) -> dict:
+    """Everything the dashboard shows for these filters: what the cache keeps
+    (cooperation/dashboard_cache.py)."""
+    return {
+        "figures": dashboard_figures(filters=filters),
+        "charts": dashboard_charts(filters=filters),
+        "map": map_agreements_in_force(filters=filters),
+        "lists": dashboard_lists(filters=filters),
+    }

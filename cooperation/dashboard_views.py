@@ -96,16 +96,7 @@ class DashboardMixin(ViewPermissionMixin):
 
     def dashboard_data(self) -> dict:
         filters = self.dashboard_form().dashboard_filters()
-
-        def draw() -> dict:
-            return {
-                "figures": dashboard.dashboard_figures(filters=filters),
-                "charts": dashboard.dashboard_charts(filters=filters),
-                "map": dashboard.map_agreements_in_force(filters=filters),
-                "lists": dashboard.dashboard_lists(filters=filters),
-            }
-
-        return {"filters": filters, **cached_dashboard(filters, draw)}
+        return {"filters": filters, **cached_dashboard(filters, lambda: dashboard.dashboard_data(filters=filters))}
 
     def file_name(self, suffix: str) -> str:
         filters = self.dashboard_form().dashboard_filters()

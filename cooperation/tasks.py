@@ -1,8 +1,9 @@
 """Celery tasks of the reminders: thin interfaces that take ids (or a date) and call a service.
 
-Beat (django-celery-beat, schedules in the database, created by migration 0004) starts the
-sweep every morning, the digest every Monday and the requeue every ten minutes. Nothing is
-scheduled weeks ahead: the sweep finds what is due each day.
+Beat (django-celery-beat, schedules in the database, created by migrations 0004 and 0008)
+starts the sweep every morning, the digest every Monday, the requeue every ten minutes and the
+dashboard's warm-up every five. Nothing is scheduled weeks ahead: the sweep finds what is due
+each day.
 """
 
 import datetime
@@ -10,7 +11,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from cooperation import digest, notifications, reminders
+from cooperation import dashboard_cache, digest, notifications, reminders
 from cooperation.models import Reminder
 
 # A retry scheduled further ahead than this is left to reminders_requeue: a Redis message with
@@ -68,3 +69,10 @@ def reminder_send(self, reminder_id: int) -> str:
             raise self.retry(countdown=failure.retry_in, exc=failure) from failure
         raise
     return reminder.state if reminder else "not claimed"
+
+
+@shared_task
+def dashboard_warm() -> int:
+    """Every five minutes: the default dashboard drawn into the cache again where a change made
+    it stale (cooperation.dashboard_cache.warm_default_dashboards)."""
+    return dashboard_cache.warm_default_dashboards()

@@ -248,3 +248,30 @@ def test_the_dashboard_is_drawn_once_until_a_record_changes(client, rector, facu
         return {figure.key: figure.current for figure in response.context["figures"]}
 
     assert counts(changed) != counts(first)
+
+
+def test_the_worker_draws_the_default_dashboard_again_after_a_change(
+    client, rector, faculty, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from cooperation.dashboard_cache import records_changed
+    from cooperation.tasks import dashboard_warm
+    from cooperation.tests.factories import AgreementPartyFactory
+
+    AgreementPartyFactory(agreement__responsible_unit=faculty)
+    assert dashboard_warm() == 3  # en, ru and kk
+    assert dashboard_warm() == 0  # nothing changed since
+    client.force_login(rector)
+    for language in ("en", "ru", "kk"):
+        # the figures come from the cache (the page's fragment is drawn: no query of its own)
+        with django_assert_num_queries(6):
+            assert client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE=language).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        records_changed()
+    assert dashboard_warm() == 3
+
+
+def test_beat_runs_the_dashboard_warm_up_every_five_minutes(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="cooperation.tasks.dashboard_warm")
+    assert task.enabled and task.crontab.minute == "*/5" and task.queue == "default"
