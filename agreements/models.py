@@ -114,9 +114,13 @@ class AgreementQuerySet(models.QuerySet):
         since = years_before(on, DORMANT_AFTER_YEARS)
         participant_model = apps.get_model("mobility", "Participant")
         visit_model = apps.get_model("cooperation", "Visit")
-        mobility = participant_model.objects.active().filter(
-            Q(starts_on__gte=since) | Q(starts_on__isnull=True, program__academic_year__gte=academic_year_of(since)),
-            program__agreement__isnull=False,
+        # Mobility since then: dated from the participant's start, or from the program's year
+        # when the start is not known. Two branches, each from an index alone
+        # (participant_starts_program): as one OR it read all 200,000 participants (44-89 ms).
+        in_programs = participant_model.objects.active().filter(program__agreement__isnull=False)
+        mobility_started = in_programs.filter(starts_on__gte=since)
+        mobility_undated = in_programs.filter(
+            starts_on__isnull=True, program__academic_year__gte=academic_year_of(since)
         )
         live = ~Q(visit__status=visit_model.Status.CANCELLED) & Q(visit__starts_on__gte=since)
         visited = visit_model.partners.through.objects.filter(live).values("institution_id")
@@ -124,7 +128,8 @@ class AgreementQuerySet(models.QuerySet):
         # hashes, each candidate then looked up in it: an anti-join per agreement through the
         # parties, the visits and the programs took 210 ms over 50,000 agreements.
         active = pk_in_any(
-            mobility.values("program__agreement_id"),
+            mobility_started.values("program__agreement_id"),
+            mobility_undated.values("program__agreement_id"),
             AgreementParty.objects.filter(institution_id__in=visited).values("agreement_id"),
             visit_model.agreements_signed.through.objects.filter(live).values("agreement_id"),
         )
