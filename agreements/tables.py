@@ -2,12 +2,14 @@ import django_tables2 as tables
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.utils.html import format_html, strip_tags
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
 from cooperation.lib.choices import choice_label
 from cooperation.lib.table_rows import joined, listed
+
+_STATE_BADGES: dict[tuple, str] = {}
 
 
 def partner_institutions(record) -> list:
@@ -70,14 +72,17 @@ class AgreementTable(tables.Table):
 
     def _state_badge(self, record, plain=False):
         # The badge reads only the state and, when expiring, the days left: drawn once per pair
-        # (a page draws 50, an export thousands).
+        # and language in the process (a page of expiring agreements has as many day counts as
+        # rows; an export thousands of rows).
         state = record.state()
-        key = (state, record.days_left() if state == "expiring" else None, plain)
-        drawn = self.__dict__.setdefault("_state_badges", {})
-        if key not in drawn:
+        key = (state, record.days_left() if state == "expiring" else None, plain, get_language())
+        badge = _STATE_BADGES.get(key)
+        if badge is None:
+            if len(_STATE_BADGES) > 5_000:  # 8 states, 91 day counts, 3 languages: never, but bounded
+                _STATE_BADGES.clear()
             badge = render_to_string("includes/state_badge.html", {"agreement": record})
-            drawn[key] = strip_tags(badge).strip() if plain else badge
-        return drawn[key]
+            badge = _STATE_BADGES[key] = strip_tags(badge).strip() if plain else badge
+        return badge
 
     def value_title(self, record):
         return record.title
