@@ -33,22 +33,19 @@ def stranger(db):
 
 def give(partner, *, in_force=0, ended=0, visits=0, programs=0):
     """Records of the partner, each one day newer than the one before."""
+
+    def agreement(signed_on, expires_on):
+        AgreementPartyFactory(
+            institution=partner,
+            agreement__signed_on=signed_on,
+            agreement__valid_from=signed_on,
+            agreement__expires_on=expires_on,
+        )
+
     for number in range(in_force):
-        signed_on = datetime.date(2024, 1, 1) + number * DAY
-        AgreementPartyFactory(
-            institution=partner,
-            agreement__signed_on=signed_on,
-            agreement__valid_from=signed_on,
-            agreement__expires_on=datetime.date(2030, 1, 1),
-        )
+        agreement(datetime.date(2024, 1, 1) + number * DAY, datetime.date(2030, 1, 1))
     for number in range(ended):
-        signed_on = datetime.date(2015, 1, 1) + number * DAY
-        AgreementPartyFactory(
-            institution=partner,
-            agreement__signed_on=signed_on,
-            agreement__valid_from=signed_on,
-            agreement__expires_on=datetime.date(2020, 1, 1) + number * DAY,
-        )
+        agreement(datetime.date(2015, 1, 1) + number * DAY, datetime.date(2020, 1, 1) + number * DAY)
     for number in range(visits):
         starts_on = datetime.date(2025, 1, 1) + number * DAY
         VisitFactory(starts_on=starts_on).partners.add(partner)
