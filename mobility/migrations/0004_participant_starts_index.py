@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mobility', '0003_participant_figures_index'),
-        ('partners', '0004_contact_email_index'),
+        ("mobility", "0003_participant_figures_index"),
+        ("partners", "0004_contact_email_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(fields=['starts_on', 'program', 'status'], name='participant_starts_program'),
+            model_name="participant",
+            index=models.Index(fields=["starts_on", "program", "status"], name="participant_starts_program"),
         ),
     ]
