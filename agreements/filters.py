@@ -1,13 +1,19 @@
 import datetime
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agreements.models import Agreement, AgreementParty, AreaOfCooperation
-from cooperation.lib.filters import CountryFilter, DateInput, DrillDownFilterSet, SearchFilter, UnitFilter
+from cooperation.lib.filters import (
+    CountryFilter,
+    DateInput,
+    DrillDownFilterSet,
+    PartnerFilter,
+    SearchFilter,
+    UnitFilter,
+)
 from cooperation.lib.regions import countries_in, region_choices
 from partners.models import Institution
 
@@ -56,11 +62,7 @@ class AgreementFilter(DrillDownFilterSet):
         method="is_dormant",
         widget=django_filters.widgets.BooleanWidget(),
     )
-    # A partner's page links here for all its agreements. Always hidden: a select of every
-    # partner would be thousands of options.
-    partner = django_filters.ModelChoiceFilter(
-        label=_("Partner"), queryset=Institution.objects.all(), method="with_partner", widget=forms.HiddenInput()
-    )
+    partner = PartnerFilter(method="with_partner")  # a partner's page links here for all its agreements
 
     drill_down_only = ("region", "partner_kind", "on", "signed_from", "signed_until", "dormant")
 

@@ -1,11 +1,17 @@
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.lib.academic_years import academic_year_bounds
-from cooperation.lib.filters import CountryFilter, DateInput, DrillDownFilterSet, SearchFilter, UnitFilter
+from cooperation.lib.filters import (
+    CountryFilter,
+    DateInput,
+    DrillDownFilterSet,
+    PartnerFilter,
+    SearchFilter,
+    UnitFilter,
+)
 from cooperation.lib.regions import countries_in, region_choices
 from cooperation.models import FollowUpAction, Visit
 from mobility.filters import academic_year_choices
@@ -50,11 +56,7 @@ class VisitFilter(DrillDownFilterSet):
     partner_kind = django_filters.ChoiceFilter(
         label=_("Kind of partner"), choices=Institution.Kind.choices, method="with_partner_kind"
     )
-    # A partner's page links here for all its visits. Always hidden: a select of every partner
-    # would be thousands of options.
-    partner = django_filters.ModelChoiceFilter(
-        label=_("Partner"), queryset=Institution.objects.all(), method="with_partner", widget=forms.HiddenInput()
-    )
+    partner = PartnerFilter(method="with_partner")  # a partner's page links here for all its visits
 
     drill_down_only = ("academic_year", "starts_from", "starts_until", "cancelled", "region", "partner_kind")
 

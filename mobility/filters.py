@@ -1,12 +1,11 @@
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Quota
 from cooperation.lib.academic_years import academic_year_of
-from cooperation.lib.filters import CountryFilter, DrillDownFilterSet, SearchFilter, UnitFilter
+from cooperation.lib.filters import CountryFilter, DrillDownFilterSet, PartnerFilter, SearchFilter, UnitFilter
 from cooperation.lib.regions import countries_in, region_choices
 from mobility.models import Direction, Participant, Program
 from partners.models import Institution
@@ -30,11 +29,7 @@ class ProgramFilter(django_filters.FilterSet):
         method="with_open_deadline",
         widget=django_filters.widgets.BooleanWidget(),
     )
-    # A partner's page links here for all its programs. Always hidden: a select of every partner
-    # would be thousands of options.
-    partner = django_filters.ModelChoiceFilter(
-        label=_("Partner"), queryset=Institution.objects.all(), method="with_partner", widget=forms.HiddenInput()
-    )
+    partner = PartnerFilter(method="with_partner")  # a partner's page links here for all its programs
 
     class Meta:
         model = Program

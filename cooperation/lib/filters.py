@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from partners.models import Unit
+from partners.models import Institution, Unit
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -49,6 +49,16 @@ class UnitFilter(django_filters.ModelChoiceFilter):
         if not value:
             return qs
         return qs.filter(**{f"{self.field_name}__in": unit_and_children(value)})
+
+
+class PartnerFilter(django_filters.ModelChoiceFilter):
+    """A list's records with one partner institution, by its id: what a partner's page links to
+    ("show all"). Always hidden: a select of every partner would be thousands of options. The
+    filterset says how its records have a partner (`method`)."""
+
+    def __init__(self, method: str, **kwargs):
+        kwargs.setdefault("label", _("Partner"))
+        super().__init__(queryset=Institution.objects.all(), method=method, widget=forms.HiddenInput(), **kwargs)
 
 
 class DrillDownFilterSet(django_filters.FilterSet):
