@@ -82,12 +82,17 @@ def dashboard_key(filters) -> str:
 
 def cached_dashboard(filters, draw) -> dict:
     """`draw()`'s result for these filters, from the cache while no counted record changed."""
-    key = dashboard_key(filters)
+    return _cached(dashboard_key(filters), draw)[0]
+
+
+def _cached(key: str, draw) -> tuple[dict, bool]:
+    """The entry under key, drawn and stored if missing; and whether it was drawn."""
     data = cache.get(key)
-    if data is None:
-        data = draw()
-        cache.set(key, data, ENTRY_SECONDS)
-    return data
+    if data is not None:
+        return data, False
+    data = draw()
+    cache.set(key, data, ENTRY_SECONDS)
+    return data, True
 
 
 def warm_default_dashboards() -> int:
@@ -99,9 +104,10 @@ def warm_default_dashboards() -> int:
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             filters = dashboard.default_filters()
-            if cache.get(dashboard_key(filters)) is None:
-                cached_dashboard(filters, lambda filters=filters: dashboard.dashboard_data(filters=filters))
-                drawn += 1
+            _data, was_drawn = _cached(
+                dashboard_key(filters), lambda filters=filters: dashboard.dashboard_data(filters=filters)
+            )
+            drawn += was_drawn
     return drawn
 
 

@@ -21,23 +21,24 @@ def choice_label(record: models.Model, field_name: str):
 _LABELS: dict[tuple, dict] = {}
 
 
-def display_label(field: models.Field, value):
+def _labels(field: models.Field) -> dict:
+    """The field's labels by (hashable) value in the current language, made once."""
     key = (field.model, field.name, get_language())
     labels = _LABELS.get(key)
     if labels is None:
         labels = _LABELS[key] = dict(make_hashable(field.flatchoices))
+    return labels
+
+
+def display_label(field: models.Field, value):
     # Exactly Model._get_FIELD_display().
-    return force_str(labels.get(make_hashable(value), value), strings_only=True)
+    return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 def choice_labels(field: models.Field) -> dict:
     """The field's labels by value in the current language, as plain strings: what
     display_label() gives for each hashable value (a value not among them is shown as it is)."""
-    key = (field.model, field.name, get_language())
-    labels = _LABELS.get(key)
-    if labels is None:
-        labels = _LABELS[key] = dict(make_hashable(field.flatchoices))
-    return {value: force_str(label, strings_only=True) for value, label in labels.items()}
+    return {value: force_str(label, strings_only=True) for value, label in _labels(field).items()}
 
 
 def has_default_display(model: type, field_name: str) -> bool:
