@@ -16,8 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.http import StreamingHttpResponse
-from django.template import Context, RequestContext, Template
-from django.template.loader import get_template
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -237,8 +236,6 @@ class FastBoundRow(BoundRow):
         default_render = getattr(bound_column.render, "__func__", None) is TemplateColumn.render
         if default_render and column.template_code:
             content = _render_template_code(column, render_kwargs)
-        elif default_render and isinstance(getattr(render_kwargs["table"], "context", None), RequestContext):
-            content = _render_template_name(column, render_kwargs)
         else:
             content = _call_with_appropriate(bound_column.render, render_kwargs)
         return bound_column.link(content, **render_kwargs) if bound_column.link else content
@@ -266,24 +263,6 @@ def _render_template_code(column: TemplateColumn, render_kwargs: dict):
     with parent_context.update(context):
         parent_context["request"] = getattr(table, "request", None)
         return template.render(parent_context)
-
-
-def _render_template_name(column: TemplateColumn, render_kwargs: dict):
-    """TemplateColumn.render() for a template file, drawn within the page (render_table): the
-    page's context already holds what the context processors give, so they are not run again for
-    every cell (TemplateColumn renders the flattened page context with the request, which runs
-    them all, and then lays that context over what they gave)."""
-    table = render_kwargs["table"]
-    parent_context = table.context
-    context = column.get_context_data(**render_kwargs)
-    template = get_template(column.template_name)
-    with parent_context.update(context):
-        request = getattr(table, "request", None)
-        if request is None or not hasattr(template, "template"):
-            return template.render(parent_context.flatten(), request=request)
-        flat = Context(parent_context.flatten(), autoescape=template.backend.engine.autoescape)
-        flat.request = request  # what a RequestContext offers the tags that read it
-        return template.template.render(flat)
 
 
 class FastBoundRows(BoundRows):
