@@ -47,18 +47,13 @@ class AreaOfCooperation(models.Model):
         return self.name
 
 
-def in_force_condition(on: datetime.date, prefix: str = "") -> Q:
+def in_force_condition(on: datetime.date) -> Q:
     """Signed, started and not past expiry (an automatically renewing one does not lapse): the
-    rule as a condition, for a filter or an aggregate's FILTER (the dashboard counts with it),
-    on the agreement itself or, with a prefix such as "agreement__", through a relation."""
-
-    def q(**lookups) -> Q:
-        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
-
+    rule as a condition, for a filter or an aggregate's FILTER (the dashboard counts with it)."""
     return (
-        (q(valid_from__isnull=True) | q(valid_from__lte=on))
-        & (q(expires_on__isnull=True) | q(expires_on__gte=on) | q(auto_renews=True))
-        & q(status=Agreement.Status.SIGNED)
+        (Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        & (Q(expires_on__isnull=True) | Q(expires_on__gte=on) | Q(auto_renews=True))
+        & Q(status=Agreement.Status.SIGNED)
     )
 
 

@@ -527,11 +527,11 @@ def chart_partners_by_country(*, filters: DashboardFilters) -> Chart:
 
 def map_agreements_in_force(*, filters: DashboardFilters) -> dict:
     """{country code: {"name", "value", "url"}}: agreements in force with a partner there."""
-    # The rule on the joined agreement (not "agreement IN (the agreements in force)", which
-    # PostgreSQL answered by hashing all of them first).
     rows = (
-        _within(AgreementParty.objects.all(), "agreement", agreements_filtered(filters=filters))
-        .filter(in_force_condition(filters.as_of, prefix="agreement__"), institution__isnull=False)
+        AgreementParty.objects.filter(
+            institution__isnull=False,
+            agreement__in=agreements_filtered(filters=filters).in_force(filters.as_of),
+        )
         .values("institution__country")
         .annotate(total=Count("agreement", distinct=True))
         .order_by()
