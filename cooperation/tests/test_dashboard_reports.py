@@ -275,3 +275,12 @@ def test_beat_runs_the_dashboard_warm_up_every_five_minutes(db):
 
     task = PeriodicTask.objects.get(task="cooperation.tasks.dashboard_warm")
     assert task.enabled and task.crontab.minute == "*/5" and task.queue == "default"
+
+
+def test_the_filter_selects_keep_what_was_chosen_and_say_what_is_not_valid(client, rector, faculty):
+    client.force_login(rector)
+    html = client.get("/dashboard/", {"country": "KZ", "unit": faculty.pk, "academic_year": "nonsense"}).content
+    html = html.decode()
+    assert '<option value="KZ" selected>' in html
+    assert f'<option value="{faculty.pk}" selected>' in html
+    assert 'class="form-select is-invalid" id="id_academic_year" aria-invalid="true"' in html
