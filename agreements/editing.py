@@ -74,8 +74,9 @@ class AgreementEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
             agreement = form.save(commit=False)
             if agreement.pk is None:
                 agreement.created_by = request.user
-            save_with_history(agreement, user=request.user, reason="Edited" if self.object else "Entered")
-            form.save_m2m()
+            if self.object is None or form.has_changed():  # a save with no change is no change
+                save_with_history(agreement, user=request.user, reason="Edited" if self.object else "Entered")
+                form.save_m2m()
             agreement_set_parties(agreement=agreement, rows=party_formset.rows(), user=request.user)
             quota_formset.instance = agreement
             quota_formset.save()

@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, AgreementDocument, AreaOfCooperation, Quota
 from cooperation.lib.documents import validate_document
-from cooperation.lib.forms import DateInput, RowFormMixin
+from cooperation.lib.forms import DateInput, EntryFormMixin, RowFormMixin
 from partners.autocomplete import AutocompleteSelect
 from partners.models import Institution, Unit
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(EntryFormMixin, forms.ModelForm):
     areas = forms.ModelMultipleChoiceField(
         AreaOfCooperation.objects.all(),
         label=_("Areas of cooperation"),
@@ -49,7 +49,7 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_unit"].queryset = Unit.objects.filter(is_active=True)
+        self.keep_current_choice("responsible_unit", Unit.objects.filter(is_active=True))
         if self.instance.pk:
             # Once entered, the status moves only by the actions on the agreement's page
             # (sign, terminate, renew), each with its own rule.
@@ -77,6 +77,10 @@ class PartyForm(RowFormMixin, forms.Form):
     signatory_position = forms.CharField(label=_("Position"), max_length=255, required=False)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DateInput())
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keep_current_choice("unit", Unit.objects.filter(is_active=True))
+
     def clean(self):
         cleaned = super().clean()
         institution, unit = cleaned.get("institution"), cleaned.get("unit")
@@ -84,7 +88,7 @@ class PartyForm(RowFormMixin, forms.Form):
             raise ValidationError(_("Choose either a partner institution or one of our units, not both."))
         if not institution and not unit and (cleaned.get("signatory_name") or cleaned.get("signatory_position")):
             raise ValidationError(_("Choose the party this person signs for."))
-        if cleaned.get("signatory_position") and not cleaned.get("signatory_name"):
+        if (cleaned.get("signatory_position") or cleaned.get("signed_on")) and not cleaned.get("signatory_name"):
             self.add_error("signatory_name", _("Name the person who signed."))
         return cleaned
 
@@ -100,22 +104,28 @@ class BasePartyFormSet(forms.BaseFormSet):
             return
         seen = set()
         partners = 0
-        for form in self.forms:
-            if self.can_delete and self._should_delete_form(form):
+        for index, form in enumerate(self.forms):
+            if self.can_delete and form.cleaned_data.get("DELETE"):
                 continue
             party = form.party
             if party is None:
+                if index < self.initial_form_count():
+                    # A party leaves the agreement only through its Remove box.
+                    form.add_error("institution", _("Choose the party, or tick Remove to take it off the agreement."))
                 continue
             key = (type(party).__name__, party.pk)
             if key in seen:
                 raise ValidationError(_("%(party)s is listed twice.") % {"party": party})
             seen.add(key)
             partners += isinstance(party, Institution)
+        if any(self.errors):
+            return
         if partners == 0:
             raise ValidationError(_("Add at least one partner institution."))
 
     def rows(self) -> list[dict]:
-        """The parties to keep, in order, as plain data for agreements.services."""
+        """Every party the page lists and does not remove, in order, as plain data for
+        agreements.services: a row the user did not touch is kept as it is, not dropped."""
         return [
             {
                 "institution": form.cleaned_data.get("institution"),
@@ -125,7 +135,7 @@ class BasePartyFormSet(forms.BaseFormSet):
                 "signed_on": form.cleaned_data.get("signed_on"),
             }
             for form in self.forms
-            if form.has_changed() and form.party and not (self.can_delete and self._should_delete_form(form))
+            if form.party and not (self.can_delete and form.cleaned_data.get("DELETE"))
         ]
 
 

@@ -208,17 +208,25 @@ def agreement_set_parties(*, agreement: Agreement, rows: list[dict], user: Abstr
 
 
 def _set_signatory(*, party: AgreementParty, row: dict, user: AbstractBaseUser | None) -> None:
+    """The party's first signatory becomes the row's; saved (and recorded in the history) only
+    when something differs. Further signatories, entered in the admin, stay as they are."""
     name = (row.get("signatory_name") or "").strip()
-    signatory = party.signatories.order_by("id").first()
+    signatory = party.signatories.order_by("id").first() if party.pk else None
     if not name:
         if signatory is not None:
             signatory._history_user = user
             signatory.delete()
         return
     signatory = signatory or Signatory(agreement_id=party.agreement_id, party=party)
-    signatory.full_name = name
-    signatory.position = (row.get("signatory_position") or "").strip()
-    signatory.signed_on = row.get("signed_on")
+    wanted = {
+        "full_name": name,
+        "position": (row.get("signatory_position") or "").strip(),
+        "signed_on": row.get("signed_on"),
+    }
+    if signatory.pk and all(getattr(signatory, field) == value for field, value in wanted.items()):
+        return
+    for field, value in wanted.items():
+        setattr(signatory, field, value)
     save_with_history(signatory, user=user, reason="Signatories edited")
 
 

@@ -4,13 +4,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lib.forms import DateInput, RowFormMixin
+from cooperation.lib.forms import DateInput, EntryFormMixin, RowFormMixin
 from mobility.models import Participant, Program
 from partners.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
 from partners.models import Institution, Unit
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(EntryFormMixin, forms.ModelForm):
     partners = forms.ModelMultipleChoiceField(
         Institution.objects.current(),
         label=_("Partners"),
@@ -44,8 +44,8 @@ class ProgramForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True)
-        self.fields["coordinator"].queryset = get_user_model().objects.filter(is_active=True)
+        self.keep_current_choice("unit", Unit.objects.filter(is_active=True))
+        self.keep_current_choice("coordinator", get_user_model().objects.filter(is_active=True))
 
 
 class ProgramParticipantForm(RowFormMixin, forms.ModelForm):

@@ -78,8 +78,9 @@ class InstitutionEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
         try:
             with transaction.atomic():
                 institution = form.save(commit=False)
-                save_with_history(institution, user=request.user, reason="Edited" if self.object else "Entered")
-                form.save_m2m()
+                if self.object is None or form.has_changed():  # a save with no change is no change
+                    save_with_history(institution, user=request.user, reason="Edited" if self.object else "Entered")
+                    form.save_m2m()
                 names_formset.instance = institution
                 names_formset.save()
         except IntegrityError:
@@ -128,7 +129,8 @@ class ContactEditView(ChangePermissionMixin, UpdateView):
     def form_valid(self, form):
         contact = form.save(commit=False)
         contact.institution = self.institution
-        save_with_history(contact, user=self.request.user, reason="Edited" if self.object else "Entered")
+        if self.object is None or form.has_changed():  # a save with no change is no change
+            save_with_history(contact, user=self.request.user, reason="Edited" if self.object else "Entered")
         messages.success(self.request, _("The contact is saved."))
         return redirect(self.institution.get_absolute_url() + f"#contact-{contact.pk}")
 

@@ -3,14 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lib.forms import RowFormMixin, https_formfield
+from cooperation.lib.forms import EntryFormMixin, RowFormMixin, https_formfield
 from partners.autocomplete import AutocompleteSelect
 from partners.models import Contact, Institution, InstitutionName
 
 IDENTIFIERS = {"erasmus_code": "erasmus_code__iexact", "pic": "pic", "schac_id": "schac_id__iexact"}
 
 
-class InstitutionForm(forms.ModelForm):
+class InstitutionForm(EntryFormMixin, forms.ModelForm):
     confirm_not_duplicate = forms.BooleanField(
         label=_("This is a different institution: save it anyway"), required=False
     )
@@ -96,7 +96,7 @@ InstitutionNameFormSet = forms.inlineformset_factory(
 )
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(EntryFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = [

@@ -1,7 +1,10 @@
 """Form pieces shared by the apps' entry pages."""
 
+import re
+
 from django import forms
 from django.db import models
+from django.utils.functional import cached_property
 
 
 def https_formfield(model_field, **kwargs):
@@ -20,7 +23,56 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class RowFormMixin:
+class EntryFormMixin:
+    """What every entry form (a record's, or one of its rows') does so that a page saved as it
+    was rendered keeps the record as it was:
+
+    - A text that comes back with other line breaks is unchanged: browsers send a textarea's line
+      breaks as CRLF whatever was stored. A text field the user did not change keeps its stored
+      value to the letter (not stripped, not re-broken), even when another field changed.
+    - A choice limited to what is current (active units, active users) still offers the value the
+      record holds, so a record whose unit was closed or whose responsible person left keeps them
+      (`keep_current_choice`).
+    """
+
+    @cached_property
+    def changed_data(self):
+        return [name for name in self.fields if self.field_changed(name)]
+
+    def field_changed(self, name: str) -> bool:
+        field, bound = self.fields[name], self[name]
+        if field.disabled:
+            return False
+        if isinstance(field, forms.CharField):
+            try:
+                initial, data = field.to_python(bound.initial), field.to_python(bound.data)
+            except forms.ValidationError:
+                return True
+            return _one_line_break(initial) != _one_line_break(data)
+        return field.has_changed(bound.initial, bound.data)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and name in cleaned and name not in self.changed_data:
+                stored = self.get_initial_for_field(field, name)
+                if isinstance(stored, str):
+                    cleaned[name] = stored
+        return cleaned
+
+    def keep_current_choice(self, name: str, choices: models.QuerySet) -> None:
+        """Offer `choices`, and the record's own value(s) of the field even if not among them."""
+        current = self.get_initial_for_field(self.fields[name], name)
+        current = current if isinstance(current, list | tuple) else [current]
+        ids = [getattr(item, "pk", item) for item in current if item not in (None, "")]
+        self.fields[name].queryset = (choices | choices.model._default_manager.filter(pk__in=ids)) if ids else choices
+
+
+def _one_line_break(text):
+    return re.sub(r"\r\n?", "\n", text) if isinstance(text, str) else text
+
+
+class RowFormMixin(EntryFormMixin):
     """A form shown as one table row: Bootstrap classes on each input, and its label as the
     input's accessible name (the column header is not a <label>)."""
 

@@ -109,8 +109,9 @@ class RecordWithRowsEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
             return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
         with transaction.atomic():
             record = form.save(commit=False)
-            save_with_history(record, user=request.user, reason="Edited" if self.object else "Entered")
-            form.save_m2m()
+            if self.object is None or form.has_changed():  # a save with no change is no change
+                save_with_history(record, user=request.user, reason="Edited" if self.object else "Entered")
+                form.save_m2m()
             for formset in formsets.values():
                 formset.instance = record
                 formset.save()
