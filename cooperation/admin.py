@@ -13,7 +13,8 @@ class VisitParticipantInline(TabularInline):
 
 class OutcomeInline(TabularInline):
     model = Outcome
-    fields = ["order", "text"]
+    fields = ["order", "text", "institution"]
+    autocomplete_fields = ["institution"]
 
 
 class FollowUpActionInline(TabularInline):
@@ -50,10 +51,10 @@ class VisitParticipantAdmin(PortalAdmin):
 
 @admin.register(Outcome)
 class OutcomeAdmin(PortalAdmin):
-    list_display = ["__str__", "visit"]
+    list_display = ["__str__", "visit", "institution"]
     search_fields = ["text", "visit__title"]
-    autocomplete_fields = ["visit"]
-    list_select_related = ["visit"]
+    autocomplete_fields = ["visit", "institution"]
+    list_select_related = ["visit", "institution"]
 
 
 class OverdueFilter(admin.SimpleListFilter):

@@ -359,6 +359,22 @@ PARTNERS = (
         tags=("Turkic world",),
         schac_id="sakarya.edu.tr",
     ),
+    # The Istanbul university of the delegation to Ankara and Istanbul (_other_visits).
+    PartnerSpec(
+        "itu",
+        "Istanbul Technical University",
+        "TR",
+        "Istanbul",
+        short_name="İTÜ",
+        website="https://www.itu.edu.tr",
+        names=(
+            ("ITU", "en", NameKind.ACRONYM),
+            ("İstanbul Teknik Üniversitesi", "tr", NameKind.TRANSLATION),
+            ("Стамбульский технический университет", "ru", NameKind.TRANSLATION),
+        ),
+        tags=("Turkic world",),
+        status=Institution.Status.PROSPECTIVE,
+    ),
     # Seed 000 says the delegation reached an agreement with "leading Turkish IT companies" without
     # naming them: these two companies are illustrative, invented for the demo.
     PartnerSpec(
@@ -1516,7 +1532,8 @@ class VisitSpec:
     purpose: str = ""
     areas: tuple[str, ...] = ()
     topics: str = ""
-    outcomes: tuple[str, ...] = ()
+    # What was agreed: a text for a point of the whole visit, (partner, text) for one partner's.
+    outcomes: tuple[str | tuple[str, str], ...] = ()
     attendees: tuple[Attendee, ...] = ()
     actions: tuple[ActionSpec, ...] = ()
     gifts: tuple[tuple[str, str, str], ...] = ()  # (direction, description, from or to)
@@ -2002,6 +2019,33 @@ def _other_visits(today: datetime.date) -> tuple[VisitSpec, ...]:
                 ActionSpec("Agree the dates of the guest lectures with Ankara University", "coordinator", days(5)),
             ),
             person="coordinator",
+        ),
+        VisitSpec(
+            "Delegation to universities and IT companies of Ankara and Istanbul",
+            VisitKind.OUTGOING_TRIP,
+            days(-40),
+            "university",
+            ("gazi", "metu_tr", "hacettepe", "ankara", "itu", "company_anatolia", "company_bosphorus"),
+            ends_on=days(-35),
+            places="Ankara: Gazi, METU, Hacettepe, Ankara University, Anatolia Software; Istanbul: İTÜ, Bosphorus Cloud",
+            city="Ankara",
+            country="TR",
+            purpose="Following up the memoranda of March 2022 with each partner, and meeting a new one in Istanbul.",
+            areas=("double_degree", "summer_schools", "guest_lectures", "student_mobility", "internships"),
+            topics="What each partner offers our students and staff in the next two academic years.",
+            # Each point names the partner it concerns, and is shown on that partner's page.
+            outcomes=(
+                ("gazi", "Extend the 3+1 double degree in computer engineering to information security."),
+                ("metu_tr", "A joint summer school on artificial intelligence, in Ankara and Almaty in turn."),
+                ("hacettepe", "Ten places a year for our students at the summer school on renewable energy."),
+                ("ankara", "Two professors of Ankara University to give guest lectures each semester."),
+                ("itu", "Prepare a student and staff exchange agreement between the faculties of engineering."),
+                ("company_anatolia", "Summer internships in software development for five of our students a year."),
+                ("company_bosphorus", "Internships in cloud infrastructure; its engineers to teach a course with us."),
+                "A joint application of the Turkish partners and our university to an Erasmus+ capacity building call.",
+            ),
+            attendees=(Attendee(Role.HEAD, username="almenova"), Attendee(Role.MEMBER, username="coordinator")),
+            person="almenova",
         ),
         VisitSpec(
             "Campus tour for Nazarbayev University researchers",
@@ -2543,8 +2587,10 @@ class _DemoLoader:
         _set_many(visit, "agreements_signed", [self.agreements[title] for title in spec.agreements_signed])
         for attendee in spec.attendees:
             self._attendee(visit, attendee)
-        for order, text in enumerate(spec.outcomes, start=1):
-            _upsert(Outcome, {"visit": visit, "order": order}, text=text)
+        for order, outcome in enumerate(spec.outcomes, start=1):
+            partner, text = outcome if isinstance(outcome, tuple) else ("", outcome)
+            institution = self.partners[partner] if partner else None
+            _upsert(Outcome, {"visit": visit, "order": order}, text=text, institution=institution)
         for action in spec.actions:
             _upsert(
                 FollowUpAction,

@@ -6,13 +6,13 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AreaOfCooperation
-from cooperation.lib.forms import DateInput, RowFormMixin, https_formfield
+from cooperation.lib.forms import DateInput, EntryFormMixin, RowFormMixin, https_formfield
 from cooperation.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
 from partners.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
 from partners.models import Contact, Institution, Unit
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(EntryFormMixin, forms.ModelForm):
     partners = forms.ModelMultipleChoiceField(
         Institution.objects.current(),
         label=_("Partners"),
@@ -54,8 +54,8 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host_unit"].queryset = Unit.objects.filter(is_active=True)
-        self.fields["responsible_person"].queryset = get_user_model().objects.filter(is_active=True)
+        self.keep_current_choice("host_unit", Unit.objects.filter(is_active=True))
+        self.keep_current_choice("responsible_person", get_user_model().objects.filter(is_active=True))
 
 
 class ParticipantForm(RowFormMixin, forms.ModelForm):
@@ -67,7 +67,7 @@ class ParticipantForm(RowFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = Contact.objects.select_related("institution")
-        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)
+        self.keep_current_choice("user", get_user_model().objects.filter(is_active=True))
 
 
 ParticipantFormSet = forms.inlineformset_factory(
@@ -78,8 +78,38 @@ ParticipantFormSet = forms.inlineformset_factory(
 class OutcomeForm(RowFormMixin, forms.ModelForm):
     class Meta:
         model = Outcome
-        fields = ["text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        fields = ["text", "institution"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "institution": AutocompleteSelect("partners:institution-autocomplete"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.current()
+
+
+class BaseOutcomeFormSet(forms.BaseInlineFormSet):
+    """What was agreed: a point names one of the visit's partners, or none for the whole visit.
+    The partners are those sent in the same submission, which only the page sees: its view sets
+    `visit_partners`, a function that gives them (None when they are not valid themselves)."""
+
+    visit_partners = None
+
+    def clean(self):
+        super().clean()
+        partners = self.visit_partners() if self.visit_partners else None
+        if partners is None:
+            return
+        for form in self.forms:
+            institution = getattr(form, "cleaned_data", {}).get("institution")
+            if institution is None or form.cleaned_data.get("DELETE") or institution in partners:
+                continue
+            form.add_error(
+                "institution",
+                _("%(partner)s is not one of the visit's partners: add it under Partners first.")
+                % {"partner": institution.name},
+            )
 
 
 class FollowUpActionForm(RowFormMixin, forms.ModelForm):
@@ -90,7 +120,7 @@ class FollowUpActionForm(RowFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True)
+        self.keep_current_choice("owner", get_user_model().objects.filter(is_active=True))
 
 
 class GiftForm(RowFormMixin, forms.ModelForm):
@@ -99,7 +129,9 @@ class GiftForm(RowFormMixin, forms.ModelForm):
         fields = ["direction", "description", "counterpart"]
 
 
-OutcomeFormSet = forms.inlineformset_factory(Visit, Outcome, form=OutcomeForm, extra=2, can_delete=True)
+OutcomeFormSet = forms.inlineformset_factory(
+    Visit, Outcome, form=OutcomeForm, formset=BaseOutcomeFormSet, extra=2, can_delete=True
+)
 FollowUpActionFormSet = forms.inlineformset_factory(
     Visit, FollowUpAction, form=FollowUpActionForm, extra=1, can_delete=True
 )

@@ -210,6 +210,17 @@ class Outcome(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="outcomes")
     text = models.TextField(_("what was agreed"))
+    # The partner the point concerns, one of the visit's partners (checked by the visit's entry
+    # page, which sees both); none for a point of the whole visit. Its index (Django's, on every
+    # foreign key) serves the partner page's "Outcomes of visits".
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("partner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visit_outcomes",
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()

@@ -13,7 +13,7 @@ from agreements.models import Agreement
 from cooperation.filters import VisitFilter
 from cooperation.lib.listing import ListPageView
 from cooperation.lib.views import HistoryMixin, ViewPermissionMixin
-from cooperation.models import FollowUpAction, Visit
+from cooperation.models import FollowUpAction, Outcome, Visit
 from cooperation.tables import VisitTable
 
 
@@ -96,7 +96,8 @@ class VisitDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
             "partners",
             "areas",
             "agreements_signed",
-            "outcomes",
+            # Each outcome with the partner it concerns, in the same query.
+            Prefetch("outcomes", queryset=Outcome.objects.select_related("institution")),
             "gifts",
             "actions__owner",
             "participants__contact__institution",

@@ -34,6 +34,23 @@ class VisitEditView(RecordWithRowsEditView):
     saved_message = _("The visit is saved.")
     not_saved_message = _("The visit was not saved: correct the fields marked below.")
 
+    def get_form(self, form_class=None):
+        self.visit_form = super().get_form(form_class)
+        return self.visit_form
+
+    def get_formsets(self) -> dict:
+        formsets = super().get_formsets()
+        # An outcome may name only a partner of the visit as submitted in the same form.
+        formsets["outcomes"].visit_partners = self.submitted_partners
+        return formsets
+
+    def submitted_partners(self):
+        """The partners the visit form was sent with; None before it is, or when they are not valid."""
+        form = getattr(self, "visit_form", None)
+        if form is None or not form.is_bound or "partners" in form.errors:
+            return None
+        return form.cleaned_data.get("partners")
+
 
 class ActionDoneView(ChangePermissionMixin, SingleObjectMixin, View):
     """POST: a follow-up action of the visit is done. Whoever may change the visit may mark it."""

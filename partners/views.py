@@ -107,6 +107,7 @@ class InstitutionDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
         # and string lookups.
         agreement_model = apps.get_model("agreements", "Agreement")
         visit_model = apps.get_model("cooperation", "Visit")
+        outcome_model = apps.get_model("cooperation", "Outcome")
         program_model = apps.get_model("mobility", "Program")
         return (
             Institution.objects.select_related("parent")
@@ -116,6 +117,7 @@ class InstitutionDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
                 agreement_total=_count(agreement_model.objects.all(), "parties__institution"),
                 in_force_total=_count(agreement_model.objects.in_force(), "parties__institution"),
                 visit_total=_count(visit_model.partners.through.objects.all(), "institution"),
+                outcome_total=_count(outcome_model.objects.all(), "institution"),
                 program_total=_count(program_model.partners.through.objects.all(), "institution"),
             )
         )
@@ -139,6 +141,18 @@ class InstitutionDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
             institution.visit_total,
             _list_url("cooperation:visit-list", partner=institution.pk),
         )
+        outcomes = FirstRows(
+            # What was agreed at visits about this partner (Outcome.institution): the latest visits
+            # first, as above, and each visit's points in their order. No list shows outcomes: the
+            # link opens the partner's visits, whose pages show them all.
+            list(
+                institution.visit_outcomes.select_related("visit").order_by(
+                    "-visit__starts_on", "-visit__pk", "order", "pk"
+                )[: self.SECTION_LIMIT]
+            ),
+            institution.outcome_total,
+            _list_url("cooperation:visit-list", partner=institution.pk),
+        )
         programs = FirstRows(
             # The program list's order (mobility.views.ProgramListView): the latest year first.
             list(institution.programs.order_by("-academic_year", "title", "pk")[: self.SECTION_LIMIT]),
@@ -159,6 +173,7 @@ class InstitutionDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
             agreements_in_force=agreements_in_force,
             other_agreements=other_agreements,
             visits=visits,
+            outcomes=outcomes,
             programs=programs,
             timeline=timeline,
             timeline_shown=timeline_shown,

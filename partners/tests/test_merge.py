@@ -9,7 +9,7 @@ from django.db import connection
 
 from agreements.models import AgreementParty, Signatory
 from conftest import service_missing
-from cooperation.models import Visit
+from cooperation.models import Outcome, Visit
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -189,6 +189,26 @@ def test_a_visit_and_a_program_linked_to_both_are_linked_once(survivor, duplicat
     assert list(program.partners.all()) == [survivor]
     assert Visit.history.filter(id=visit.pk).latest().history_user == office_user
     assert Program.history.filter(id=program.pk).latest().history_user == office_user
+
+
+def test_the_outcomes_of_visits_that_name_the_duplicate_move_to_the_survivor(survivor, duplicate, office_user):
+    visit = VisitFactory(title="Delegation to Ankara and Istanbul")
+    visit.partners.add(duplicate)
+    concerning = Outcome.objects.create(visit=visit, text="A 3+1 double degree", institution=duplicate)
+    whole_visit = Outcome.objects.create(visit=visit, text="A joint Erasmus+ application")
+
+    preview = institution_merge_preview(duplicate=duplicate, survivor=survivor)
+    summary = institution_merge(duplicate=duplicate, survivor=survivor, user=office_user)
+
+    labels = {group.label: [item.record for item in group.items] for group in preview.groups}
+    assert labels["Visits — outcomes"] == ["Delegation to Ankara and Istanbul"]  # shown by its visit
+    assert summary.moved_count == preview.moved_count == 3  # the visit's link, the outcome, the name
+    concerning.refresh_from_db()
+    whole_visit.refresh_from_db()
+    assert concerning.institution == survivor
+    assert whole_visit.institution is None
+    assert list(visit.partners.all()) == [survivor]  # the outcome still names one of the visit's partners
+    assert Outcome.history.filter(id=concerning.pk).latest().history_user == office_user
 
 
 def test_earlier_merges_into_the_duplicate_follow_it(survivor, duplicate, office_user):

@@ -6,6 +6,7 @@ import factory
 import pytest
 import time_machine
 
+from cooperation.models import Outcome
 from cooperation.tests.factories import (
     AgreementPartyFactory,
     ContactFactory,
@@ -77,18 +78,22 @@ def test_the_detail_costs_the_same_queries_for_3_and_60_related_rows(
         ContactFactory(institution=institution)
         AgreementPartyFactory(institution=institution)  # in force
         AgreementPartyFactory(institution=institution, agreement__status="draft")
-        VisitFactory().partners.add(institution)
+        visit = VisitFactory()
+        visit.partners.add(institution)
+        Outcome.objects.create(visit=visit, text="A 3+1 double degree", institution=institution)
         ProgramFactory().partners.add(institution)
         InstitutionFactory(parent=institution)
     client.force_login(office_user)
     # session, user, 2 permissions, the notification bell, institution with parent and the totals
-    # of its agreements, visits and programs, names, contacts, tags, children, agreements in force
-    # with their renewals, the other agreements, visits with host units, programs, the history,
-    # the user's groups (may they edit?)
-    with django_assert_num_queries(16):
+    # of its agreements, visits, outcomes and programs, names, contacts, tags, children, agreements
+    # in force with their renewals, the other agreements, visits with host units, outcomes with
+    # their visits, programs, the history, the user's groups (may they edit?)
+    with django_assert_num_queries(17):
         response = client.get(institution.get_absolute_url())
     assert response.context["visits"].total == rows
     assert len(response.context["visits"]) == min(rows, 20)
+    assert response.context["outcomes"].total == rows
+    assert len(response.context["outcomes"]) == min(rows, 20)
 
 
 def test_the_detail_shows_names_identifiers_and_what_points_to_the_partner(client, office_user, institution):
