@@ -8,8 +8,13 @@ from django.urls import reverse
 
 from agreements.models import AreaOfCooperation, Quota
 from cooperation.tests.browser_form import RenderedForm
-from cooperation.tests.db_state import changes_between, database_state
-from cooperation.tests.entry_pages import assert_one_change, check_any_single_change
+from cooperation.tests.db_state import changes_between, database_state, record_changes
+from cooperation.tests.entry_pages import (
+    assert_one_change,
+    assert_untouched_save_changes_nothing,
+    check_any_single_change,
+    save,
+)
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -50,15 +55,8 @@ def agreement(db, university):
 
 def test_an_untouched_save_changes_nothing(client, office_user, agreement):
     client.force_login(office_user)
-    url = reverse("agreements:agreement-edit", args=[agreement.pk])
-    form = RenderedForm.get(client, url)
-    before = database_state()
 
-    response = form.submit(client)
-
-    assert response.status_code == 302, response.content.decode()[:3000]
-    assert changes_between(before, database_state()) == []
-    assert RenderedForm.get(client, url).values() == form.values()
+    assert_untouched_save_changes_nothing(client, reverse("agreements:agreement-edit", args=[agreement.pk]))
 
 
 def test_changing_one_signatorys_position_changes_only_that(client, office_user, agreement):
@@ -97,3 +95,93 @@ def test_any_single_change_changes_one_thing(client, office_user, agreement):
         reverse("agreements:agreement-edit", args=[agreement.pk]),
         leave_out=re.compile(r"^parties-\d+-(institution|unit)$"),
     )
+
+
+def test_another_partner_in_a_row_replaces_only_that_party(client, office_user, agreement):
+    client.force_login(office_user)
+    url = reverse("agreements:agreement-edit", args=[agreement.pk])
+    gazi, kaznu, ours = agreement.parties.order_by("order")
+    hacettepe = InstitutionFactory(name="Hacettepe University")
+    form = RenderedForm.get(client, url)
+    form["parties-0-institution"] = str(hacettepe.pk)
+    before = database_state()
+
+    save(client, form)
+
+    changes = record_changes(changes_between(before, database_state()))
+    touched = {(change.table, change.kind) for change in changes}
+    assert touched == {
+        ("agreements.AgreementParty", "removed"),
+        ("agreements.AgreementParty", "added"),
+        ("agreements.Signatory", "removed"),
+        ("agreements.Signatory", "added"),
+    }
+    assert {party.pk for party in agreement.parties.all()} >= {kaznu.pk, ours.pk}
+    assert agreement.parties.get(order=0).institution == hacettepe
+    assert agreement.signatories.get(party__institution=hacettepe).full_name == "Musa Yıldız"
+
+
+def test_a_party_leaves_only_through_its_remove_box(client, office_user, agreement):
+    client.force_login(office_user)
+    url = reverse("agreements:agreement-edit", args=[agreement.pk])
+    form = RenderedForm.get(client, url)
+    form["parties-2-unit"] = ""  # our unit, with no signatory
+    before = database_state()
+
+    response = form.submit(client)
+
+    assert response.status_code == 200
+    assert "tick Remove" in response.content.decode()
+    assert changes_between(before, database_state()) == []
+
+    form["parties-1-DELETE"] = "on"
+    form["parties-2-DELETE"] = "on"
+    save(client, form)
+    assert list(agreement.parties.values_list("institution__name", flat=True)) == ["Gazi University"]
+    assert not agreement.signatories.filter(full_name="Zhansejit Tuimebayev").exists()
+
+
+def test_a_party_is_added_only_when_its_empty_row_is_filled(client, office_user, agreement):
+    client.force_login(office_user)
+    url = reverse("agreements:agreement-edit", args=[agreement.pk])
+    form = RenderedForm.get(client, url)
+    form["parties-3-signatory_name"] = "Nobody"  # a name with no party is refused, not dropped
+    assert form.submit(client).status_code == 200
+
+    form["parties-3-signatory_name"] = ""
+    form["parties-3-institution"] = str(InstitutionFactory(name="Sakarya University").pk)
+    save(client, form)
+
+    assert agreement.parties.count() == 4
+
+
+def test_a_signing_date_without_a_name_is_refused_not_dropped(client, office_user, agreement):
+    client.force_login(office_user)
+    url = reverse("agreements:agreement-edit", args=[agreement.pk])
+    form = RenderedForm.get(client, url)
+    form["parties-2-signed_on"] = "2024-01-16"
+    before = database_state()
+
+    response = form.submit(client)
+
+    assert response.status_code == 200
+    assert "Name the person who signed." in response.content.decode()
+    assert changes_between(before, database_state()) == []
+
+
+def test_a_closed_unit_and_a_departed_colleague_stay_on_an_untouched_save(client, office_user, agreement):
+    client.force_login(office_user)
+    agreement.responsible_unit.is_active = False
+    agreement.responsible_unit.save()
+    agreement.responsible_person.is_active = False
+    agreement.responsible_person.save()
+
+    assert_untouched_save_changes_nothing(client, reverse("agreements:agreement-edit", args=[agreement.pk]))
+
+
+def test_a_second_signatory_entered_in_the_admin_is_kept(client, office_user, agreement):
+    client.force_login(office_user)
+    gazi = agreement.parties.get(order=0)
+    SignatoryFactory(party=gazi, full_name="Second Signatory", position="Vice-rector")
+
+    assert_untouched_save_changes_nothing(client, reverse("agreements:agreement-edit", args=[agreement.pk]))
