@@ -189,22 +189,39 @@ def agreement_set_parties(*, agreement: Agreement, rows: list[dict], user: Abstr
     """
     with transaction.atomic():
         existing = {(party.institution_id, party.unit_id): party for party in agreement.parties.all()}
-        kept = set()
-        for order, row in enumerate(rows):
+        keys = []
+        for row in rows:
             institution, unit = row.get("institution"), row.get("unit")
             key = (institution.pk if institution else None, unit.pk if unit else None)
-            if key in kept:
+            if key in keys:
                 raise ValidationError(_("%(party)s is listed twice.") % {"party": institution or unit})
-            kept.add(key)
+            keys.append(key)
+        orders = _party_orders(keys, existing)
+        for key, row in zip(keys, rows, strict=True):
+            institution, unit = row.get("institution"), row.get("unit")
             party = existing.get(key) or AgreementParty(agreement=agreement, institution=institution, unit=unit)
-            if party.pk is None or party.order != order:
-                party.order = order
+            if party.pk is None or party.order != orders[key]:
+                party.order = orders[key]
                 save_with_history(party, user=user, reason="Parties edited")
             _set_signatory(party=party, row=row, user=user)
+        kept = set(keys)
         for key, party in existing.items():
             if key not in kept:
                 party._history_user = user
                 party.delete()
+
+
+def _party_orders(keys: list, existing: dict) -> dict:
+    """Each party's place. The parties that stay keep their numbers while they stay in the same
+    order (parties entered in the admin may share one), new ones come after them; a new order
+    numbers them all afresh."""
+    staying = [key for key in keys if key in existing]
+    if staying == sorted(staying, key=lambda key: (existing[key].order, existing[key].pk)):
+        last = max((existing[key].order for key in staying), default=-1)
+        new = [key for key in keys if key not in existing]
+        if all(keys.index(key) >= len(staying) for key in new):  # added at the end, as the page does
+            return {**{key: existing[key].order for key in staying}, **{key: last + 1 + i for i, key in enumerate(new)}}
+    return {key: order for order, key in enumerate(keys)}
 
 
 def _set_signatory(*, party: AgreementParty, row: dict, user: AbstractBaseUser | None) -> None:

@@ -185,3 +185,11 @@ def test_a_second_signatory_entered_in_the_admin_is_kept(client, office_user, ag
     SignatoryFactory(party=gazi, full_name="Second Signatory", position="Vice-rector")
 
     assert_untouched_save_changes_nothing(client, reverse("agreements:agreement-edit", args=[agreement.pk]))
+
+
+def test_parties_entered_in_the_admin_with_one_order_are_not_renumbered(client, office_user, agreement):
+    """The admin's parties rows all default to order 0: an untouched save keeps them as they are."""
+    client.force_login(office_user)
+    agreement.parties.update(order=0)
+
+    assert_untouched_save_changes_nothing(client, reverse("agreements:agreement-edit", args=[agreement.pk]))
