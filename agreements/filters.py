@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from agreements.models import Agreement, AgreementParty, AreaOfCooperation
+from agreements.models import IN_FORCE, Agreement, AgreementParty, AreaOfCooperation
 from cooperation.lib.filters import (
     CountryFilter,
     DateInput,
@@ -17,18 +17,7 @@ from cooperation.lib.filters import (
 from cooperation.lib.regions import countries_in, region_choices
 from partners.models import Institution
 
-STATES = [
-    ("in_force", pgettext_lazy("agreement state", "In force (active or expiring)")),
-    ("active", pgettext_lazy("agreement state", "Active")),
-    ("expiring", pgettext_lazy("agreement state", "Expiring")),
-    ("expired", pgettext_lazy("agreement state", "Expired")),
-    ("pending", pgettext_lazy("agreement state", "Not yet in force")),
-    ("draft", pgettext_lazy("agreement state", "Draft")),
-    ("negotiation", pgettext_lazy("agreement state", "Under negotiation")),
-    ("renewed", pgettext_lazy("agreement state", "Renewed")),
-    ("terminated", pgettext_lazy("agreement state", "Terminated")),
-]
-UNSIGNED = [Agreement.Status.DRAFT, Agreement.Status.NEGOTIATION]
+STATES = [(IN_FORCE, pgettext_lazy("agreement state", "In force (active or expiring)")), *Agreement.State.choices]
 EXPIRING_WITHIN = [
     ("30", _("within 30 days")),
     ("90", _("within 90 days")),
@@ -89,7 +78,7 @@ class AgreementFilter(DrillDownFilterSet):
     def signed_between(self, queryset, name, value):
         # Signed: whatever became of it since (renewed, terminated); drafts have no signature yet.
         lookup = "signed_on__gte" if name == "signed_from" else "signed_on__lte"
-        return queryset.exclude(status__in=UNSIGNED).filter(**{lookup: value})
+        return queryset.ever_signed().filter(**{lookup: value})
 
     def partner_region(self, queryset, name, value):
         return self._with_partner(queryset, country__in=countries_in(value))

@@ -14,6 +14,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cooperation.lib.academic_years import (
@@ -27,8 +28,18 @@ from cooperation.lib.text import fold
 from partners.models import Contact, Institution, Unit
 
 EXPIRING_SOON = datetime.timedelta(days=90)
+# The state filter's choice for "active or expiring", beside the states themselves.
+IN_FORCE = "in_force"
 # In force, yet nothing has happened under it for this long: the rector's office asks about it.
 DORMANT_AFTER_YEARS = 2
+
+
+class Direction(models.TextChoices):
+    """Which way people go: the one enum of quotas, programs and participants, whose figures are
+    joined on it (the dashboard counts mobility against quotas)."""
+
+    OUTGOING = "outgoing", _("Outgoing")
+    INCOMING = "incoming", _("Incoming")
 
 
 class AreaOfCooperation(models.Model):
@@ -84,18 +95,23 @@ class AgreementQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(status=Agreement.Status.SIGNED, valid_from__gt=on)
 
+    def ever_signed(self):
+        """Signed at some point, whatever became of it since (renewed, terminated)."""
+        return self.exclude(status__in=Agreement.UNSIGNED)
+
     def in_state(self, state: str, on: datetime.date | None = None):
         """The agreements whose state() is `state`: the same rule, as a query."""
         on = on or timezone.localdate()
-        if state == "in_force":
+        State = Agreement.State
+        if state == IN_FORCE:
             return self.in_force(on)
-        if state == "active":
+        if state == State.ACTIVE:
             return self.in_force(on).exclude(auto_renews=False, expires_on__lte=on + EXPIRING_SOON)
-        if state == "expiring":
+        if state == State.EXPIRING:
             return self.expiring(EXPIRING_SOON, on)
-        if state == "expired":
+        if state == State.EXPIRED:
             return self.expired(on)
-        if state == "pending":
+        if state == State.PENDING:
             return self.pending(on)
         return self.filter(status=state)
 
@@ -168,6 +184,22 @@ class Agreement(models.Model):
         SIGNED = "signed", _("Signed")
         RENEWED = "renewed", _("Renewed")
         TERMINATED = "terminated", _("Terminated")
+
+    class State(models.TextChoices):
+        """What state() says of an agreement: its status, or once signed where its term stands.
+        The lists' state filter offers these (and "in force", active or expiring)."""
+
+        ACTIVE = "active", pgettext_lazy("agreement state", "Active")
+        EXPIRING = "expiring", pgettext_lazy("agreement state", "Expiring")
+        EXPIRED = "expired", pgettext_lazy("agreement state", "Expired")
+        PENDING = "pending", pgettext_lazy("agreement state", "Not yet in force")
+        DRAFT = "draft", pgettext_lazy("agreement state", "Draft")
+        NEGOTIATION = "negotiation", pgettext_lazy("agreement state", "Under negotiation")
+        RENEWED = "renewed", pgettext_lazy("agreement state", "Renewed")
+        TERMINATED = "terminated", pgettext_lazy("agreement state", "Terminated")
+
+    # Not yet signed: no partner, signing date or figure counts these.
+    UNSIGNED = (Status.DRAFT, Status.NEGOTIATION)
 
     # Which status a user may move an agreement to by hand. "Renewed" is set by
     # agreements.services when the agreement's successor is signed.
@@ -327,21 +359,21 @@ class Agreement(models.Model):
         end = self.current_term_end(on)
         return None if end is None else (end - on).days
 
-    def state(self, on: datetime.date | None = None) -> str:
-        """draft, negotiation, renewed, terminated, pending, active, expiring or expired."""
+    def state(self, on: datetime.date | None = None) -> "Agreement.State":
+        """Its status until signed or after it ended; once signed, where its term stands."""
         on = on or timezone.localdate()
         if self.status != self.Status.SIGNED:
-            return self.status
+            return self.State(self.status)
         if self.valid_from and self.valid_from > on:
-            return "pending"
+            return self.State.PENDING
         days = self.days_left(on)
         if days is None or self.auto_renews:
-            return "active"
+            return self.State.ACTIVE
         if days < 0:
-            return "expired"
+            return self.State.EXPIRED
         if days <= EXPIRING_SOON.days:
-            return "expiring"
-        return "active"
+            return self.State.EXPIRING
+        return self.State.ACTIVE
 
     def renewal_chain(self) -> list["Agreement"]:
         """Every agreement of the chain this one belongs to, oldest first."""
@@ -458,9 +490,7 @@ class Quota(models.Model):
 
     unit_path = "agreement__responsible_unit"  # see cooperation.lib.permissions
 
-    class Direction(models.TextChoices):
-        OUTGOING = "outgoing", _("Outgoing")
-        INCOMING = "incoming", _("Incoming")
+    Direction = Direction
 
     class Category(models.TextChoices):
         STUDENT_STUDIES = "student_studies", _("Student studies")

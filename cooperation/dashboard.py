@@ -25,11 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from agreements.filters import UNSIGNED
 from agreements.models import (
     EXPIRING_SOON,
     Agreement,
     AgreementParty,
+    Direction,
     Quota,
     expiring_condition,
     in_force_condition,
@@ -38,9 +38,8 @@ from cooperation.lib.academic_years import academic_year_bounds, academic_year_o
 from cooperation.lib.filters import unit_and_children
 from cooperation.lib.regions import REGIONS, countries_in
 from cooperation.models import FollowUpAction, Visit
-from mobility.models import Direction, Participant
-from partners.filters import partner_by
-from partners.models import Institution, Unit
+from mobility.models import Participant
+from partners.models import Institution, Unit, partner_by_condition
 
 UPCOMING_VISITS_WITHIN = datetime.timedelta(days=30)
 LIST_LENGTH = 15
@@ -237,8 +236,8 @@ def figure_partners(*, filters: DashboardFilters) -> Figure:
         "partners",
         _("Active partners"),
         partners_filtered(filters=filters),
-        partner_by(filters.as_of),
-        partner_by(before.as_of),
+        partner_by_condition(filters.as_of),
+        partner_by_condition(before.as_of),
         url,
     )
 
@@ -272,7 +271,7 @@ def figure_agreements_expiring(*, filters: DashboardFilters) -> Figure:
 
 
 def _signed_in(bounds) -> Q:
-    return ~Q(status__in=UNSIGNED) & Q(signed_on__range=bounds)
+    return ~Q(status__in=Agreement.UNSIGNED) & Q(signed_on__range=bounds)
 
 
 def figure_agreements_signed(*, filters: DashboardFilters) -> Figure:
@@ -388,7 +387,7 @@ def chart_agreements_signed_per_year(*, filters: DashboardFilters) -> Chart:
     years = list(range(last - SIGNED_CHART_YEARS + 1, last + 1))
     rows = (
         agreements_filtered(filters=filters)
-        .exclude(status__in=UNSIGNED)
+        .ever_signed()
         .filter(signed_on__range=(datetime.date(years[0], 1, 1), datetime.date(last, 12, 31)))
         .annotate(year=TruncYear("signed_on"))
         .values("year", "kind")
@@ -509,7 +508,7 @@ def chart_visits_per_quarter(*, filters: DashboardFilters) -> Chart:
 def chart_partners_by_country(*, filters: DashboardFilters) -> Chart:
     rows = (
         partners_filtered(filters=filters)
-        .filter(partner_by(filters.as_of))
+        .filter(partner_by_condition(filters.as_of))
         .values("country")
         .annotate(total=Count("pk"))
         .order_by("-total", "country")[:COUNTRY_CHART_LENGTH]
@@ -644,7 +643,7 @@ def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
     quotas = (
         _within(Quota.objects.all(), "agreement", agreements_filtered(filters=filters))
         .filter(academic_year=filters.academic_year)
-        .exclude(agreement__status__in=UNSIGNED)
+        .exclude(agreement__status__in=Agreement.UNSIGNED)
         .annotate(year_programs=year_programs)
         .annotate(recorded=recorded)
         .annotate(unused=F("places") - F("recorded"))

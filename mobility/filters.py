@@ -3,11 +3,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Quota
+from agreements.models import Direction, Quota
 from cooperation.lib.academic_years import academic_year_of
 from cooperation.lib.filters import CountryFilter, DrillDownFilterSet, PartnerFilter, SearchFilter, UnitFilter
 from cooperation.lib.regions import countries_in, region_choices
-from mobility.models import Direction, Participant, Program
+from mobility.models import Participant, Program
 from partners.models import Institution
 
 

@@ -10,16 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agreements.models import Agreement, Quota
+from agreements.models import Agreement, Direction, Quota
 from cooperation.lib.academic_years import ACADEMIC_YEAR_PATTERN, validate_academic_year
 from cooperation.lib.queries import pk_in_any
 from cooperation.lib.text import fold
 from partners.models import Institution, Unit
-
-
-class Direction(models.TextChoices):
-    OUTGOING = "outgoing", _("Outgoing")
-    INCOMING = "incoming", _("Incoming")
 
 
 class ProgramQuerySet(models.QuerySet):

@@ -1,24 +1,10 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.lib.filters import CountryFilter, DateInput, DrillDownFilterSet, SearchFilter, unit_and_children
 from cooperation.lib.regions import countries_in, region_choices
 from partners.models import Institution, Tag, Unit
-
-
-def partner_by(day) -> Q:
-    """A partner by `day`: entered by then, or party to an agreement signed by then (a partner
-    entered later with its earlier agreements was one already). The dashboard counts the same."""
-    # partners imports no app above it; the agreements come through the registry.
-    from django.apps import apps
-
-    signed = (
-        apps.get_model("agreements", "AgreementParty")
-        .objects.filter(institution=OuterRef("pk"), agreement__signed_on__lte=day)
-        .exclude(agreement__status__in=["draft", "negotiation"])
-    )
-    return Q(created_at__date__lte=day) | Q(Exists(signed))
 
 
 class InstitutionFilter(DrillDownFilterSet):
@@ -62,7 +48,7 @@ class InstitutionFilter(DrillDownFilterSet):
         return queryset.filter(in_force) if value == "in_force" else queryset.exclude(in_force)
 
     def partner_by_day(self, queryset, name, value):
-        return queryset.filter(partner_by(value))
+        return queryset.partners_by(value)
 
     def in_region(self, queryset, name, value):
         return queryset.filter(country__in=countries_in(value))

@@ -4,9 +4,10 @@ This app is the base of the portal: agreements, mobility and visits point to it,
 imports none of them.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -93,7 +94,24 @@ class Tag(models.Model):
         return self.name
 
 
+def partner_by_condition(day) -> Q:
+    """A partner by `day`: entered by then, or party to an agreement signed by then (a partner
+    entered later with its earlier agreements was one already). The dashboard counts the same."""
+    # partners imports no app above it; the agreements come through the registry.
+    agreement = apps.get_model("agreements", "Agreement")
+    signed = (
+        apps.get_model("agreements", "AgreementParty")
+        .objects.filter(institution=OuterRef("pk"), agreement__signed_on__lte=day)
+        .exclude(agreement__status__in=agreement.UNSIGNED)
+    )
+    return Q(created_at__date__lte=day) | Q(Exists(signed))
+
+
 class InstitutionQuerySet(models.QuerySet):
+    def partners_by(self, day):
+        """Partners by `day` (partner_by_condition)."""
+        return self.filter(partner_by_condition(day))
+
     def active(self):
         return self.filter(status=Institution.Status.ACTIVE)
 

@@ -8,7 +8,7 @@ of its names or an identifier."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from agreements.models import Quota
+from agreements.models import Direction, Quota
 from cooperation.importing.agreements import UnitReference
 from cooperation.importing.base import (
     DUPLICATE,
@@ -24,7 +24,7 @@ from cooperation.importing.base import (
 from cooperation.importing.institutions import InstitutionReference
 from cooperation.importing.readers import CellError, ImportFileError, parse_choice, parse_date, parse_decimal
 from cooperation.lib.text import fold
-from mobility.models import Direction, Participant, Program
+from mobility.models import Participant, Program
 
 FIELDS = (
     "kind",
