@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 export PORT
 
-.PHONY: run test install system-packages messages migrate demo lint format bench clean
+.PHONY: run test install system-packages messages migrate demo lint format bench screenshots clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=... to use another 3.11)"; exit 1; }
@@ -60,6 +60,10 @@ test: messages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The README's screenshots, taken again on purpose (a test run saves them to docs/screenshots/tmp/).
+screenshots: messages
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider cooperation/tests/test_browser_screenshots.py cooperation/tests/test_browser_dashboard.py
 
 lint: install
 	$(BIN)/ruff check .

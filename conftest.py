@@ -3,6 +3,7 @@ be refused. Services that CI must have (PostgreSQL, Redis) fail the run when REQ
 is set instead of skipping."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -125,6 +126,18 @@ def page(browser, live_server):
     )
     yield tab
     context.close()
+
+
+SCREENSHOTS = Path(__file__).resolve().parent / "docs" / "screenshots"
+
+
+def screenshot_path(name: str) -> str:
+    """Where a browser test saves a screenshot: docs/screenshots/ (which the README shows) only
+    when asked with UPDATE_SCREENSHOTS=1 (`make screenshots`), else a scratch folder, so that a
+    test run leaves the working tree as it found it."""
+    folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else SCREENSHOTS / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / name)
 
 
 def log_in(page, username: str, password: str = "secret") -> None:

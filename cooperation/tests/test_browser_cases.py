@@ -6,7 +6,6 @@ import datetime
 import importlib
 import io
 import re
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -21,7 +20,6 @@ from partners.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MEMORANDUM = "Memorandum of Cooperation between METU, METU College, ATK, ASTK, ALMATY POLYTECHNIC COLLEGE and KITIG"
 # (search words typed into the party's autocomplete, the signatory, the position)
 COLLEGES = [

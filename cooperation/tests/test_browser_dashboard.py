@@ -3,16 +3,14 @@ charts and its map are drawn with no console error and no request leaving 127.0.
 country of the map and a bar of a chart open lists of exactly what they count."""
 
 import re
-from pathlib import Path
 
 import pytest
 
-from conftest import log_in
+from conftest import log_in, screenshot_path
 from cooperation.demo import demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -45,8 +43,7 @@ def test_the_rectors_office_reads_the_dashboard_charts_and_map(page, demo):
     assert page.locator("#partner-map svg path.jvm-region").count() > 150
     coloured = page.evaluate("() => Object.keys(JSON.parse(document.getElementById('dashboard-data').textContent).map)")
     assert "TR" in coloured and "CN" in coloured
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "dashboard-full-en.png"), full_page=True)
+    page.screenshot(path=screenshot_path("dashboard-full-en.png"), full_page=True)
 
     # A country of the map: Türkiye's agreements in force.
     data = page.evaluate("() => JSON.parse(document.getElementById('dashboard-data').textContent)")

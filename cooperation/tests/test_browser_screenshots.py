@@ -2,19 +2,17 @@
 error and no request leaving the machine, speaks the chosen language, and is saved as a
 screenshot under docs/screenshots/ (the README shows them)."""
 
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from agreements.models import Agreement
-from conftest import log_in
+from conftest import log_in, screenshot_path
 from cooperation.demo import demo_load
 from cooperation.models import Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # A word each page must show in each language: proof that the page is translated.
 HEADINGS = {
     "partners": {"en": "Partners", "ru": "Партнёры", "kk": "Серіктестер"},
@@ -42,7 +40,6 @@ def test_the_main_pages_in_three_languages(page, demo):
         "dashboard": "/dashboard/",
         "search": "/search/?q=урумчи",
     }
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for language, _name in settings.LANGUAGES:
         if page.locator("html").get_attribute("lang") != language:
             with page.expect_navigation():
@@ -53,6 +50,6 @@ def test_the_main_pages_in_three_languages(page, demo):
             assert page.locator("html").get_attribute("lang") == language
             if name in HEADINGS:
                 assert page.get_by_role("heading", level=1).inner_text() == HEADINGS[name][language]
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-{language}.png"), full_page=False)
+            page.screenshot(path=screenshot_path(f"{name}-{language}.png"), full_page=False)
     assert page.console_errors == []
     assert page.external_requests == []
