@@ -12,15 +12,11 @@ from django.views.generic import DetailView, TemplateView
 
 from cooperation.api.tokens import token_issue, token_revoke, token_touch
 from cooperation.calendar_feed import feed_for, visit_calendar
-from cooperation.lib.permissions import is_coordinator, is_office, is_rector_office
+from cooperation.lib.permissions import holds_a_role
 from cooperation.lib.views import ViewPermissionMixin
 from cooperation.models import ApiToken, CalendarFeedToken, Visit
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
-
-
-def holds_a_role(user) -> bool:
-    return user.is_active and (is_office(user) or is_coordinator(user) or is_rector_office(user))
 
 
 def _base_url(request) -> str:

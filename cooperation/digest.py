@@ -9,12 +9,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from agreements.models import Agreement
 from cooperation import roles
+from cooperation.lib.permissions import role_holders
 from cooperation.models import FollowUpAction, Reminder, Visit
 from mobility.models import Participant, Program
 from mobility.reminders import PARTICIPANTS_DONE
@@ -30,13 +30,7 @@ def digest_is_current(*, due_on: datetime.date, on: datetime.date) -> bool:
 
 
 def digest_recipients() -> QuerySet:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[roles.OFFICE, roles.RECTOR])
-        .exclude(email="")
-        .distinct()
-        .order_by("id")
-    )
+    return role_holders(roles.OFFICE, roles.RECTOR).exclude(email="").order_by("id")
 
 
 def digest_record(*, on: datetime.date | None = None) -> int:

@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from cooperation.lib.permissions import is_coordinator, is_office, is_rector_office
+from cooperation.lib.permissions import holds_a_role
 
 
 class ReadsThePortal(BasePermission):
@@ -11,7 +11,4 @@ class ReadsThePortal(BasePermission):
     401 from the authentication before this is asked."""
 
     def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        return request.method in SAFE_METHODS and (is_office(user) or is_coordinator(user) or is_rector_office(user))
+        return request.method in SAFE_METHODS and bool(request.user) and holds_a_role(request.user)

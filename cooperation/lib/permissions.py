@@ -31,6 +31,25 @@ def is_rector_office(user) -> bool:
     return user.is_authenticated and roles.RECTOR in _group_names(user)
 
 
+def holds_a_role(user) -> bool:
+    """An active user of the office (a superuser counts as one), a coordinator or the rector's
+    office: who reads the portal, its API and calendar feeds."""
+    return (
+        user.is_authenticated and user.is_active and (is_office(user) or is_coordinator(user) or is_rector_office(user))
+    )
+
+
+def role_holders(*role_names: str) -> QuerySet:
+    """The active users holding one of the roles, as holds_a_role() judges one user."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    holding = Q(groups__name__in=role_names)
+    if roles.OFFICE in role_names:
+        holding |= Q(is_superuser=True)
+    return get_user_model().objects.filter(holding, is_active=True).distinct()
+
+
 def user_unit_id(user) -> int | None:
     profile = getattr(user, "profile", None) if user.is_authenticated else None
     return profile.unit_id if profile else None

@@ -55,6 +55,16 @@ def test_it_goes_to_the_office_and_the_rectors_office_only(clock, office_user, r
     ]
 
 
+def test_an_administrator_counts_as_the_office(clock, office_user, admin_user):
+    """A superuser is the office everywhere (holds_a_role): the digest goes to them too."""
+    send_digest()
+
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "admin@university.example",
+        "staff@university.example",
+    ]
+
+
 def test_it_goes_once_a_week_however_often_it_is_started(clock, office_user):
     send_digest()
     clock.shift(datetime.timedelta(days=2))
