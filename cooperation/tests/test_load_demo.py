@@ -1,5 +1,5 @@
 """`manage.py load_demo`: the five seed cases in full, what is "soon" relative to today, the demo
-users, and a second run that changes nothing."""
+users, a second run that changes nothing, and the data files it reads."""
 
 import datetime
 import io
@@ -16,7 +16,8 @@ from django.http import HttpRequest
 
 from agreements.models import Agreement, AgreementParty
 from cooperation import roles
-from cooperation.demo import demo_load
+from cooperation.demo import demo_load, specs
+from cooperation.demo.files import DataFileError, parse, relative_day
 from cooperation.models import FollowUpAction, Gift, Visit, VisitParticipant
 from mobility.models import Participant, Program
 from partners.models import Contact, Institution, Unit
@@ -319,3 +320,79 @@ class TestTheSeedCases:
                     continue
                 for obj in model._default_manager.all():
                     obj.full_clean()
+
+
+# The data files ------------------------------------------------------------------------------
+
+
+def test_a_data_file_refuses_a_key_given_twice():
+    with pytest.raises(DataFileError, match="'name' is given twice"):
+        parse("gazi:\n  name: Gazi University\n  country: TR\n  name: Gazi Üniversitesi\n")
+
+
+def test_a_data_file_reads_codes_as_text_and_only_true_and_false_as_booleans():
+    data = parse("country: NO\nlanguage: no\nswitch: on\nyes: y\nis_staff: true\nis_public: false\n")
+    assert data == {"country": "NO", "language": "no", "switch": "on", "yes": "y", "is_staff": True, "is_public": False}
+
+
+def test_a_record_merged_from_another_overrides_only_what_it_gives():
+    data = parse("- &memorandum {kind: mou, title: A, person: almenova}\n- <<: *memorandum\n  title: B\n")
+    assert data == [
+        {"kind": "mou", "title": "A", "person": "almenova"},
+        {"kind": "mou", "title": "B", "person": "almenova"},
+    ]
+
+
+def test_days_are_written_as_days_or_relative_to_today():
+    today = datetime.date(2026, 3, 31)
+    assert relative_day(datetime.date(2022, 3, 14), today) == datetime.date(2022, 3, 14)
+    assert relative_day(None, today) is None
+    assert relative_day({"days": 5}, today) == datetime.date(2026, 4, 5)
+    assert relative_day({"days": -31}, today) == datetime.date(2026, 2, 28)
+    # Months after days, keeping the day of the month or taking the month's last.
+    assert relative_day({"days": 0, "months": -1}, today) == datetime.date(2026, 2, 28)
+    assert relative_day({"days": 1, "months": -60}, today) == datetime.date(2021, 4, 1)
+    for wrong in ("2022-03-14", {"day": 5}, {"days": 5, "years": 1}):
+        with pytest.raises(DataFileError):
+            relative_day(wrong, today)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"webiste": "https://gazi.edu.tr"}, "partners.yaml, gazi: unknown key webiste"),
+        ({"kind": "univresity"}, "partners.yaml, gazi: ValueError: 'univresity' is not a valid"),
+        ({"names": [{"name": "Gazi Üniversitesi", "language": "tr", "kind": "translaton"}]}, "partners.yaml, gazi"),
+    ],
+)
+def test_a_mistake_in_a_data_file_names_the_record(monkeypatch, entry, message):
+    gazi = {"name": "Gazi University", "country": "TR", "city": "Ankara", **entry}
+    monkeypatch.setattr(specs, "read", lambda name: {"partners": {"gazi": gazi}})
+    with pytest.raises(DataFileError, match=message):
+        specs.partners()
+
+
+def test_the_data_files_name_only_units_partners_users_and_agreements_that_exist():
+    today = datetime.date(2026, 3, 2)
+    units = {spec.key: spec for spec in specs.units()}
+    partners = {spec.key: spec for spec in specs.partners()}
+    usernames = {spec.username for spec in specs.users()}
+    agreements = specs.agreements(today, list(partners.values()))
+    titles = [spec.title for spec in agreements]
+    visits, programs = specs.visits(today), specs.programs(today)
+
+    assert not set(units) & set(partners)
+    assert len(set(titles)) == len(titles)
+    assert {spec.parent for spec in [*units.values(), *partners.values()] if spec.parent} <= set(units) | set(partners)
+    assert {spec.unit for spec in specs.users() if spec.unit} <= set(units)
+    for spec in agreements:
+        assert spec.unit in units and spec.person in usernames and set(spec.parties) <= set(units) | set(partners)
+        assert {signatory.party for signatory in spec.signatories} <= set(spec.parties)
+        assert not spec.renews or titles.index(spec.renews) < titles.index(spec.title)
+    for spec in visits:
+        assert spec.host in units and spec.person in usernames and set(spec.partners) <= set(partners)
+        assert set(spec.agreements_signed) <= set(titles)
+        assert {outcome.partner for outcome in spec.outcomes if outcome.partner} <= set(spec.partners)
+    for spec in programs:
+        assert spec.unit in units and spec.coordinator in usernames and set(spec.partners) <= set(partners)
+        assert not spec.agreement or spec.agreement in titles

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from agreements.models import Agreement, AgreementParty, Quota, Signatory
-from cooperation.bulk_data import BulkSeeder, Sizes, seed_bulk
+from cooperation.demo.bulk import BulkSeeder, Sizes, seed_bulk
 from cooperation.models import FollowUpAction, Visit, VisitParticipant
 from mobility.models import Participant, Program
 from partners.models import Contact, Institution, InstitutionName

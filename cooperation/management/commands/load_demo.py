@@ -1,8 +1,8 @@
 """`python manage.py load_demo [--password PASSWORD]`
 
-Loads the demo data (cooperation/demo.py): the five seed news items and the partners, agreements,
-visits and mobility around them. Safe to run again: it brings the data up to date and never
-duplicates it.
+Loads the demo data (cooperation/demo/, from the YAML files of its data/ folder): the five seed news
+items and the partners, agreements, visits and mobility around them. Safe to run again: it brings
+the data up to date and never duplicates it.
 """
 
 from django.conf import settings

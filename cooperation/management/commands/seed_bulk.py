@@ -1,13 +1,14 @@
 """`python manage.py seed_bulk --partners N --agreements N --visits N --participants N`
 
-Fills the database with synthetic data in bulk (cooperation/bulk_data.py) for benchmarks and
-load tests: partners with names in several scripts, agreements over fifteen years, visits,
-programs and participants. It adds to what is there; run it on a throwaway database.
+Fills the database with synthetic data in bulk (cooperation/demo/bulk.py, its words in
+cooperation/demo/data/bulk/) for benchmarks and load tests: partners with names in several
+scripts, agreements over fifteen years, visits, programs and participants. It adds to what is
+there; run it on a throwaway database.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cooperation.bulk_data import Sizes, seed_bulk
+from cooperation.demo.bulk import Sizes, seed_bulk
 
 
 class Command(BaseCommand):

@@ -9,6 +9,11 @@ Institution.search_text is built here with the model's own refresh_search_text()
 
 The data is deterministic for a seed. Some partners are far more connected than others (a
 Zipf-like choice), as in a real office where a few universities have dozens of agreements.
+
+The words are in data files, the numbers here: the countries with their share of partners and
+their real cities in cooperation/demo/data/bulk/countries.yaml, how partners and people are named
+(name parts and patterns per script) in names.yaml, our side and the other records' words in
+texts.yaml; how many of what, and how often, in this module.
 """
 
 import datetime
@@ -26,157 +31,16 @@ from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, AreaOfCooperation, Quota, Signatory
 from cooperation import roles
+from cooperation.demo.files import read
 from cooperation.lib.academic_years import academic_year_of
-from cooperation.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
+from cooperation.visits.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
 from mobility.models import Participant, Program
 from partners.models import Contact, Institution, InstitutionName, Profile, Tag, Unit
 
 BATCH_SIZE = 2000
 YEARS_BACK = 15
 
-# --- names -------------------------------------------------------------------------------
-
-# Real cities: (English, Russian, native) per country; the native script is the country's.
-CITIES: dict[str, list[tuple[str, str, str]]] = {
-    "KZ": [
-        ("Karaganda", "Караганда", "Қарағанды"),
-        ("Shymkent", "Шымкент", "Шымкент"),
-        ("Aktobe", "Актобе", "Ақтөбе"),
-        ("Oskemen", "Усть-Каменогорск", "Өскемен"),
-        ("Kyzylorda", "Кызылорда", "Қызылорда"),
-        ("Taraz", "Тараз", "Тараз"),
-        ("Pavlodar", "Павлодар", "Павлодар"),
-        ("Semey", "Семей", "Семей"),
-        ("Atyrau", "Атырау", "Атырау"),
-        ("Kostanay", "Костанай", "Қостанай"),
-        ("Turkistan", "Туркестан", "Түркістан"),
-        ("Almaty", "Алматы", "Алматы"),
-    ],
-    "RU": [
-        ("Novosibirsk", "Новосибирск", "Новосибирск"),
-        ("Kazan", "Казань", "Казань"),
-        ("Tomsk", "Томск", "Томск"),
-        ("Omsk", "Омск", "Омск"),
-        ("Yekaterinburg", "Екатеринбург", "Екатеринбург"),
-        ("Samara", "Самара", "Самара"),
-        ("Barnaul", "Барнаул", "Барнаул"),
-        ("Orenburg", "Оренбург", "Оренбург"),
-    ],
-    "CN": [
-        ("Urumqi", "Урумчи", "乌鲁木齐"),
-        ("Beijing", "Пекин", "北京"),
-        ("Shanghai", "Шанхай", "上海"),
-        ("Xi'an", "Сиань", "西安"),
-        ("Lanzhou", "Ланьчжоу", "兰州"),
-        ("Harbin", "Харбин", "哈尔滨"),
-        ("Wuhan", "Ухань", "武汉"),
-        ("Shihezi", "Шихэцзы", "石河子"),
-    ],
-    "TR": [
-        ("Ankara", "Анкара", "Ankara"),
-        ("Istanbul", "Стамбул", "İstanbul"),
-        ("Izmir", "Измир", "İzmir"),
-        ("Eskisehir", "Эскишехир", "Eskişehir"),
-        ("Konya", "Конья", "Konya"),
-        ("Erzurum", "Эрзурум", "Erzurum"),
-        ("Mugla", "Мугла", "Muğla"),
-    ],
-    "KR": [
-        ("Seoul", "Сеул", "서울"),
-        ("Busan", "Пусан", "부산"),
-        ("Daegu", "Тэгу", "대구"),
-        ("Incheon", "Инчхон", "인천"),
-    ],
-    "DE": [
-        ("Munich", "Мюнхен", "München"),
-        ("Cologne", "Кёльн", "Köln"),
-        ("Gottingen", "Гёттинген", "Göttingen"),
-        ("Tubingen", "Тюбинген", "Tübingen"),
-        ("Dresden", "Дрезден", "Dresden"),
-    ],
-    "PL": [
-        ("Warsaw", "Варшава", "Warszawa"),
-        ("Krakow", "Краков", "Kraków"),
-        ("Lodz", "Лодзь", "Łódź"),
-        ("Poznan", "Познань", "Poznań"),
-    ],
-    "FR": [("Lyon", "Лион", "Lyon"), ("Grenoble", "Гренобль", "Grenoble"), ("Toulouse", "Тулуза", "Toulouse")],
-    "UZ": [
-        ("Tashkent", "Ташкент", "Toshkent"),
-        ("Samarkand", "Самарканд", "Samarqand"),
-        ("Bukhara", "Бухара", "Buxoro"),
-    ],
-    "KG": [("Bishkek", "Бишкек", "Бишкек"), ("Osh", "Ош", "Ош")],
-    "US": [("Boston", "Бостон", "Boston"), ("Denver", "Денвер", "Denver"), ("Austin", "Остин", "Austin")],
-    "GB": [("Leeds", "Лидс", "Leeds"), ("Glasgow", "Глазго", "Glasgow"), ("Bristol", "Бристоль", "Bristol")],
-}
-COUNTRY_WEIGHTS = {
-    "KZ": 16,
-    "RU": 14,
-    "CN": 14,
-    "TR": 10,
-    "KR": 6,
-    "DE": 7,
-    "PL": 6,
-    "FR": 4,
-    "UZ": 7,
-    "KG": 5,
-    "US": 6,
-    "GB": 5,
-}
-ERASMUS_COUNTRIES = {"TR", "DE", "PL", "FR"}
-NATIVE_LANGUAGE = {
-    "KZ": "kk",
-    "RU": "ru",
-    "CN": "zh",
-    "TR": "tr",
-    "KR": "ko",
-    "DE": "de",
-    "PL": "pl",
-    "FR": "fr",
-    "UZ": "uz",
-    "KG": "ky",
-    "US": "en",
-    "GB": "en",
-}
-
-# Syllables for made-up place names beyond the real ones: (Latin, Cyrillic).
-SYLLABLES = [
-    ("ka", "ка"),
-    ("ra", "ра"),
-    ("lin", "лин"),
-    ("do", "до"),
-    ("mer", "мер"),
-    ("sa", "са"),
-    ("tu", "ту"),
-    ("vo", "во"),
-    ("ne", "не"),
-    ("zhan", "жан"),
-    ("bek", "бек"),
-    ("tal", "тал"),
-    ("gor", "гор"),
-    ("as", "ас"),
-    ("ur", "ур"),
-    ("mi", "ми"),
-    ("shan", "шан"),
-    ("ol", "ол"),
-    ("ven", "вен"),
-    ("pa", "па"),
-]
-HANZI = "安北长大华金兰宁山天西云州南东海河江"
-HANGUL = "가나다라마바사아자차카타파하"
-
-# Subjects: (English, Russian, Kazakh, Turkish, German, Chinese, Korean)
-SUBJECTS = [
-    ("", "", "", "", "", "", ""),
-    ("State", "Государственный", "Мемлекеттік", "Devlet", "Staatliche", "国立", "국립"),
-    ("Technical", "Технический", "Техникалық", "Teknik", "Technische", "理工", "공과"),
-    ("Medical", "Медицинский", "Медицина", "Tıp", "Medizinische", "医科", "의과"),
-    ("Pedagogical", "Педагогический", "Педагогикалық", "Eğitim", "Pädagogische", "师范", "교육"),
-    ("Agrarian", "Аграрный", "Аграрлық", "Tarım", "Agrar", "农业", "농업"),
-    ("Economic", "Экономический", "Экономикалық", "Ekonomi", "Wirtschafts", "财经", "경제"),
-    ("Linguistic", "Лингвистический", "Тіл", "Dil", "Sprach", "外国语", "외국어"),
-]
+# How many partners of each kind, out of the sum.
 KIND_WEIGHTS = [
     (Institution.Kind.UNIVERSITY, 55),
     (Institution.Kind.COLLEGE, 8),
@@ -190,73 +54,6 @@ KIND_WEIGHTS = [
     (Institution.Kind.SCHOOL, 2),
     (Institution.Kind.OTHER, 2),
 ]
-FIRST_NAMES = [
-    "Aigerim",
-    "Dana",
-    "Yerlan",
-    "Nurlan",
-    "Asel",
-    "Timur",
-    "Madina",
-    "Arman",
-    "Olga",
-    "Sergey",
-    "Wei",
-    "Li Na",
-    "Mehmet",
-    "Ayse",
-    "Ji-woo",
-    "Anna",
-    "Piotr",
-    "Claire",
-    "John",
-    "Dilnoza",
-]
-LAST_NAMES = [
-    "Sultanova",
-    "Abenov",
-    "Iskakov",
-    "Nurpeisova",
-    "Petrov",
-    "Ivanova",
-    "Zhang",
-    "Wang",
-    "Yilmaz",
-    "Demir",
-    "Kim",
-    "Park",
-    "Nowak",
-    "Muller",
-    "Martin",
-    "Smith",
-    "Karimov",
-    "Toktogulov",
-    "Bekova",
-    "Omarov",
-]
-CYRILLIC_NAMES = ["Айгерим Султанова", "Ерлан Абенов", "Асель Искакова", "Сергей Петров", "Ольга Иванова"]
-FACULTIES = [
-    ("Faculty of Engineering", "ENG"),
-    ("Faculty of Law", "LAW"),
-    ("Faculty of Medicine", "MED"),
-    ("Faculty of Economics", "ECO"),
-    ("Faculty of Philology", "PHIL"),
-    ("Faculty of History", "HIST"),
-    ("Faculty of Physics and Technology", "PHYS"),
-    ("Faculty of Chemistry", "CHEM"),
-    ("Faculty of Biology", "BIO"),
-    ("Faculty of Mathematics", "MATH"),
-    ("Faculty of Information Technology", "IT"),
-    ("Faculty of Journalism", "JOUR"),
-    ("Faculty of International Relations", "IR"),
-    ("Faculty of Geography", "GEO"),
-    ("Faculty of Education", "EDU"),
-    ("Faculty of Arts", "ART"),
-    ("Business School", "BS"),
-    ("Graduate School of Public Policy", "GSPP"),
-]
-UNIVERSITY_NAME = "Seeded University"
-COLLEGE_NAME = "Seeded University College"
 
 
 @dataclass
@@ -330,6 +127,11 @@ class _Zipf:
         return list(picked)
 
 
+def _name(pattern: str, **parts: str) -> str:
+    """A name from its pattern (names.yaml): an empty part leaves no double space."""
+    return " ".join(pattern.format(**parts).split())
+
+
 def _weighted(rng: random.Random, pairs: Sequence[tuple[object, int]]):
     return rng.choices([value for value, _ in pairs], weights=[weight for _, weight in pairs])[0]
 
@@ -338,6 +140,9 @@ class BulkSeeder:
     """Fills the database; run() does everything in order and returns counts and timings."""
 
     def __init__(self, sizes: Sizes, *, seed: int = 7, today: datetime.date | None = None, log: Callable = None):
+        self.countries = read("bulk/countries.yaml")
+        self.names = read("bulk/names.yaml")
+        self.texts = read("bulk/texts.yaml")
         self.sizes = sizes
         self.rng = random.Random(seed)
         self.seed = seed
@@ -361,8 +166,8 @@ class BulkSeeder:
 
     def _person(self) -> str:
         if self.rng.random() < 0.15:
-            return self.rng.choice(CYRILLIC_NAMES)
-        return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+            return self.rng.choice(self.names["cyrillic_names"])
+        return f"{self.rng.choice(self.names['first_names'])} {self.rng.choice(self.names['last_names'])}"
 
     def run(self) -> SeedReport:
         self._step("units and staff", self.seed_units_and_people)
@@ -398,22 +203,26 @@ class BulkSeeder:
     # -- our side
 
     def seed_units_and_people(self) -> int:
+        university, college, faculties = self.texts["university"], self.texts["college"], self.texts["faculties"]
         existing = {unit.name: unit for unit in Unit.objects.all()}
-        wanted = [(UNIVERSITY_NAME, "SU", Unit.Kind.UNIVERSITY), (COLLEGE_NAME, "SUC", Unit.Kind.COLLEGE)]
-        wanted += [(name, short, Unit.Kind.FACULTY) for name, short in FACULTIES]
+        wanted = [
+            (university["name"], university["short_name"], Unit.Kind.UNIVERSITY),
+            (college["name"], college["short_name"], Unit.Kind.COLLEGE),
+        ]
+        wanted += [(name, short, Unit.Kind.FACULTY) for name, short in faculties.items()]
         missing = [Unit(name=name, short_name=short, kind=kind) for name, short, kind in wanted if name not in existing]
         Unit.objects.bulk_create(missing)
         units = {unit.name: unit for unit in Unit.objects.all()}
-        self.university = units[UNIVERSITY_NAME]
-        self.units = [units[name] for name, _short in FACULTIES] + [units[COLLEGE_NAME]]
+        self.university = units[university["name"]]
+        self.units = [units[name] for name in faculties] + [units[college["name"]]]
 
         User = get_user_model()
         prefix = f"seed{self.seed}"
         staff = [
             User(
                 username=f"{prefix}-staff-{number}",
-                first_name=self.rng.choice(FIRST_NAMES),
-                last_name=self.rng.choice(LAST_NAMES),
+                first_name=self.rng.choice(self.names["first_names"]),
+                last_name=self.rng.choice(self.names["last_names"]),
                 email=f"{prefix}-staff-{number}@university.example",
             )
             for number in range(200)
@@ -435,10 +244,7 @@ class BulkSeeder:
             ignore_conflicts=True,
         )
         Group.objects.get(name=roles.COORDINATOR).user_set.add(*coordinator_users)
-        Tag.objects.bulk_create(
-            [Tag(name=name) for name in ("Erasmus+", "Silk Road", "Top 500", "Alumni", "Medicine", "Engineering")],
-            ignore_conflicts=True,
-        )
+        Tag.objects.bulk_create([Tag(name=name) for name in self.texts["tags"]], ignore_conflicts=True)
         self.tag_ids = list(Tag.objects.values_list("id", flat=True))
         self.area_ids = list(AreaOfCooperation.objects.values_list("id", flat=True))
         return len(missing) + len(staff) + len(coordinators)
@@ -448,87 +254,77 @@ class BulkSeeder:
     def _place(self, country: str) -> tuple[str, str, str, str, str]:
         """(English, Russian, native, Chinese, Korean) names of a city, real or made up."""
         if self.rng.random() < 0.35:
-            english, russian, native = self.rng.choice(CITIES[country])
+            english, russian, native = self.rng.choice(self.countries[country]["cities"])
             chinese = native if country == "CN" else ""
             korean = native if country == "KR" else ""
             return english, russian, native, chinese, korean
-        parts = self.rng.sample(SYLLABLES, self.rng.choice([2, 2, 3]))
+        parts = self.rng.sample(self.names["syllables"], self.rng.choice([2, 2, 3]))
         latin = "".join(part[0] for part in parts).capitalize()
         cyrillic = "".join(part[1] for part in parts).capitalize()
-        chinese = "".join(self.rng.choice(HANZI) for _ in parts)
-        korean = "".join(self.rng.choice(HANGUL) for _ in parts)
+        chinese = "".join(self.rng.choice(self.names["hanzi"]) for _ in parts)
+        korean = "".join(self.rng.choice(self.names["hangul"]) for _ in parts)
         native = {"KZ": cyrillic, "RU": cyrillic, "KG": cyrillic, "CN": chinese, "KR": korean}.get(country, latin)
         return latin, cyrillic, native, chinese, korean
 
     def _partner_names(self, country: str, kind: str) -> tuple[str, str, str, list[tuple[str, str, str]]]:
         """The official name, a short name, the city, and variants (name, language, kind)."""
-        english_city, russian_city, native_city, chinese_city, korean_city = self._place(country)
-        subject = self.rng.choice(SUBJECTS)
-        en, ru, kk, tr, de, zh, ko = subject
-        native_language = NATIVE_LANGUAGE[country]
+        english_city, russian_city, native_city, _chinese_city, _korean_city = self._place(country)
+        subject = self.rng.choice(self.names["subjects"])
+        native_language = self.countries[country]["language"]
         variants: list[tuple[str, str, str]] = []
-        if kind in (Institution.Kind.UNIVERSITY, Institution.Kind.COLLEGE, Institution.Kind.SCHOOL):
-            noun = {"university": "University", "college": "College", "school": "School"}[kind]
-            noun_ru = {"university": "университет", "college": "колледж", "school": "школа"}[kind]
-            english = " ".join(part for part in (english_city, en, noun) if part)
-            russian = " ".join(part for part in (ru, noun_ru, russian_city) if part)
+        universities = self.names["universities"]
+        if kind in universities["nouns"]:
+            noun = universities["nouns"][kind]
+            english = _name(universities["english"], city=english_city, subject=subject.get("en", ""), noun=noun["en"])
+            russian = _name(universities["russian"], city=russian_city, subject=subject.get("ru", ""), noun=noun["ru"])
             russian = russian[0].upper() + russian[1:]
-            natives = {
-                "kk": " ".join(part for part in (native_city, kk, "университеті") if part),
-                "ru": russian,
-                "ky": f"{native_city} {noun_ru}",
-                "zh": f"{chinese_city}{zh}大学",
-                "ko": f"{korean_city}{ko}대학교",
-                "tr": " ".join(part for part in (native_city, tr, "Üniversitesi") if part),
-                "de": f"{de}{' ' if de else ''}Universität {native_city}",
-                "pl": f"Uniwersytet {native_city}",
-                "fr": f"Université de {native_city}",
-                "uz": f"{native_city} universiteti",
-            }
-            native = natives.get(native_language, english)
-            official = (
-                native
-                if native_language in {"kk", "ru", "zh", "tr", "de", "ko"} and self.rng.random() < 0.5
-                else english
-            )
+            if native_language == "ru":
+                native = russian
+            elif native_language in universities["native"]:
+                # (In China and Korea the native city is the Chinese or Korean one.)
+                native = _name(
+                    universities["native"][native_language],
+                    city=native_city,
+                    subject=subject.get(native_language, ""),
+                    noun=noun["ru"],
+                )
+            else:
+                native = english
+            official = native if native_language in universities["official_in"] and self.rng.random() < 0.5 else english
             for name, language in ((english, "en"), (russian, "ru"), (native, native_language)):
                 if name != official:
                     kind_of_variant = InstitutionName.Kind.TRANSLATION
                     variants.append((name, language, kind_of_variant))
-            if native_language in {"zh", "ko"} and self.rng.random() < 0.5:
+            romanised = universities["romanised"]
+            if native_language in romanised["languages"] and self.rng.random() < 0.5:
                 # Pinyin or romanisation as another spelling of the native name.
                 variants.append(
-                    (f"{english_city} {en} Daxue".replace("  ", " "), "en", InstitutionName.Kind.TRANSLITERATION)
+                    (
+                        _name(romanised["name"], city=english_city, subject=subject.get("en", "")),
+                        "en",
+                        InstitutionName.Kind.TRANSLITERATION,
+                    )
                 )
             if self.rng.random() < 0.08:
                 variants.append(
-                    (f"{english_city} {en} Institute".replace("  ", " "), "en", InstitutionName.Kind.FORMER)
+                    (
+                        _name(universities["former"], city=english_city, subject=subject.get("en", "")),
+                        "en",
+                        InstitutionName.Kind.FORMER,
+                    )
                 )
             if self.rng.random() < 0.05:
-                variants.append((english.replace("University", "Univercity"), "en", InstitutionName.Kind.MISSPELLING))
-        elif kind == Institution.Kind.RESEARCH_INSTITUTE:
-            field_name, field_ru = self.rng.choice(
-                [("Physics", "физики"), ("Soil Science", "почвоведения"), ("Oriental Studies", "востоковедения"),
-                 ("Genetics", "генетики"), ("Energy", "энергетики")]
-            )  # fmt: skip
-            official = f"{english_city} Institute of {field_name}"
-            variants.append((f"Институт {field_ru} ({russian_city})", "ru", InstitutionName.Kind.TRANSLATION))
-        elif kind == Institution.Kind.COMPANY:
-            word = self.rng.choice(["Energy", "Logistics", "Pharma", "Digital", "Mining", "Agro", "Engineering"])
-            official = f"{english_city} {word} {self.rng.choice(['LLP', 'Ltd', 'JSC', 'Group'])}"
-            variants.append((f"{russian_city} {word}", "ru", InstitutionName.Kind.TRANSLITERATION))
-        elif kind in (Institution.Kind.EMBASSY, Institution.Kind.CONSULATE):
-            office = "Embassy" if kind == Institution.Kind.EMBASSY else "Consulate General"
-            official = f"{office} in {english_city}"
-            variants.append((f"{'Посольство' if kind == 'embassy' else 'Генеральное консульство'} в городе {russian_city}", "ru", InstitutionName.Kind.TRANSLATION))  # fmt: skip
-        elif kind == Institution.Kind.GOVERNMENT:
-            official = f"{english_city} Regional Department of {self.rng.choice(['Education', 'Science', 'Health'])}"
-            variants.append((f"Управление образования {russian_city}", "ru", InstitutionName.Kind.TRANSLATION))
-        elif kind == Institution.Kind.FOUNDATION:
-            official = f"{english_city} {self.rng.choice(['Education', 'Science', 'Heritage'])} Foundation"
-            variants.append((f"Фонд «{russian_city}»", "ru", InstitutionName.Kind.TRANSLATION))
+                variants.append((english.replace(*universities["misspelling"]), "en", InstitutionName.Kind.MISSPELLING))
         else:
-            official = f"{english_city} {self.rng.choice(['Network', 'Association', 'Centre', 'Council'])}"
+            naming = self.names["kinds"][kind]
+            field_name, field_ru = self.rng.choice(naming["fields"]) if "fields" in naming else ("", "")
+            word = self.rng.choice(naming["words"]) if "words" in naming else ""
+            suffix = self.rng.choice(naming["suffixes"]) if "suffixes" in naming else ""
+            official = naming["name"].format(city=english_city, field=field_name, word=word, suffix=suffix)
+            for variant_kind in (InstitutionName.Kind.TRANSLATION, InstitutionName.Kind.TRANSLITERATION):
+                if variant_kind in naming:
+                    russian = naming[variant_kind].format(city=russian_city, field=field_ru, word=word)
+                    variants.append((russian, "ru", variant_kind))
         words = [word for word in official.replace("-", " ").split() if word[:1].isalpha() and word[:1].isupper()]
         short = "".join(word[0] for word in words).upper() if len(words) >= 2 and self.rng.random() < 0.6 else ""
         if short and self.rng.random() < 0.5:
@@ -537,8 +333,8 @@ class BulkSeeder:
         return official, short, english_city, variants
 
     def seed_partners(self) -> int:
-        countries = list(COUNTRY_WEIGHTS)
-        weights = list(COUNTRY_WEIGHTS.values())
+        countries = list(self.countries)
+        weights = [country["weight"] for country in self.countries.values()]
         used_names: set[str] = set()
         erasmus_numbers: dict[str, int] = defaultdict(int)
         self.partner_country: list[str] = []
@@ -565,7 +361,7 @@ class BulkSeeder:
             self.partner_variants.append(variants)
             slug = "".join(ch for ch in city.lower() if ch.isalnum())[:12] or "inst"
             erasmus = ""
-            if country in ERASMUS_COUNTRIES and kind == "university" and self.rng.random() < 0.7:
+            if self.countries[country].get("erasmus") and kind == "university" and self.rng.random() < 0.7:
                 erasmus_numbers[slug] += 1
                 erasmus = f"{country} {slug.upper()[:8]}{erasmus_numbers[slug]:02d}"
             status = _weighted(self.rng, [("active", 80), ("prospective", 12), ("inactive", 8)])
@@ -581,7 +377,7 @@ class BulkSeeder:
                 pic=str(900_000_000 + self.seed * 1_000_000 + index) if erasmus or self.rng.random() < 0.1 else "",
                 schac_id=f"{slug}{index}-{self.seed}.edu.example" if self.rng.random() < 0.3 else "",
                 is_public=self.rng.random() < 0.4,
-                notes="Seeded for load tests." if self.rng.random() < 0.1 else "",
+                notes=self.texts["partners"]["notes"] if self.rng.random() < 0.1 else "",
                 latitude=round(self.rng.uniform(-60, 70), 6) if self.rng.random() < 0.5 else None,
                 longitude=round(self.rng.uniform(-170, 170), 6) if self.rng.random() < 0.5 else None,
             )
@@ -647,8 +443,7 @@ class BulkSeeder:
         return count
 
     def seed_contacts(self) -> int:
-        positions = ["Rector", "Vice-Rector for International Affairs", "Dean", "Head of International Office",
-                     "Coordinator", "Professor", "Director"]  # fmt: skip
+        words = self.texts["contacts"]
         self.contacts_of: dict[int, list[int]] = defaultdict(list)
         rows = []
         for institution_id in self.partner_ids:
@@ -658,10 +453,10 @@ class BulkSeeder:
                     Contact(
                         institution_id=institution_id,
                         full_name=name,
-                        honorific=self.rng.choice(["", "Dr.", "Prof.", "Mr.", "Ms."]),
-                        position=self.rng.choice(positions),
+                        honorific=self.rng.choice(words["honorifics"]),
+                        position=self.rng.choice(words["positions"]),
                         email=f"{name.split()[-1].lower()}.{len(rows)}@partner.example" if name.isascii() else "",
-                        languages=self.rng.choice(["en", "ru", "en, ru", "zh, en", "tr, en"]),
+                        languages=self.rng.choice(words["languages"]),
                         is_active=self.rng.random() < 0.9,
                     )
                 )
@@ -714,14 +509,13 @@ class BulkSeeder:
             upper = min(expires or self.today, self.today)
             fields.update(
                 terminated_on=self._day(valid_from, upper) if valid_from and valid_from < upper else upper,
-                termination_reason=rng.choice(["The partner closed the program.", "By mutual consent.",
-                                               "No mobility for three years."]),
-            )  # fmt: skip
+                termination_reason=rng.choice(self.texts["agreements"]["termination_reasons"]),
+            )
         if signed_on:
             fields["registration_number"] = f"{kind.upper()[:3]}-{signed_on.year}-{self.seed:02d}{number:07d}"
         label = Agreement.Kind(kind).label
         fields["title"] = f"{label} No. {number + 1}"
-        fields["purpose"] = "Cooperation in education and research." if rng.random() < 0.3 else ""
+        fields["purpose"] = self.texts["agreements"]["purpose"] if rng.random() < 0.3 else ""
         return Agreement(**fields)
 
     def seed_agreements(self) -> int:
@@ -785,6 +579,7 @@ class BulkSeeder:
 
     def seed_signatories(self) -> int:
         by_pk = {agreement.pk: agreement for agreement in self.agreements}
+        rector, vice_rector = self.texts["agreements"]["signatory_positions"]
 
         def rows() -> Iterator[Signatory]:
             for party in self.party_rows:
@@ -795,7 +590,7 @@ class BulkSeeder:
                         agreement_id=agreement.pk,
                         party_id=party.pk,
                         full_name=self._person(),
-                        position="Rector" if self.rng.random() < 0.6 else "Vice-Rector",
+                        position=rector if self.rng.random() < 0.6 else vice_rector,
                         contact_id=self.rng.choice(contacts) if contacts and self.rng.random() < 0.5 else None,
                         signed_on=agreement.signed_on,
                     )
@@ -837,6 +632,7 @@ class BulkSeeder:
         kinds = [("incoming_delegation", 35), ("outgoing_trip", 25), ("meeting", 12), ("online_meeting", 8),
                  ("signing_ceremony", 6), ("conference", 6), ("campus_tour", 4), ("summer_school", 2), ("job_fair", 2)]  # fmt: skip
         self.visit_partners: dict[int, list[int]] = {}
+        words = self.texts["visits"]
 
         def visit(number: int) -> Visit:
             # Recent years are busier: the start is drawn towards today.
@@ -853,12 +649,12 @@ class BulkSeeder:
                 status=status,
                 starts_on=starts,
                 ends_on=starts + datetime.timedelta(days=self.rng.choice([0, 0, 1, 2, 4])),
-                places=self.rng.choice(["Main building, room 201", "Rector's office", "Library hall", ""]),
-                city=self.rng.choice(["Almaty", "Astana", "Shymkent", ""]) if kind != "outgoing_trip" else "",
+                places=self.rng.choice(words["places"]),
+                city=self.rng.choice(words["cities"]) if kind != "outgoing_trip" else "",
                 host_unit_id=self.rng.choice(self.units).pk,
                 responsible_person_id=self.rng.choice(self.staff_ids) if self.rng.random() < 0.9 else None,
-                purpose="Discuss joint programs and exchange." if self.rng.random() < 0.4 else "",
-                topics="Student exchange, joint research." if status == "held" and self.rng.random() < 0.5 else "",
+                purpose=words["purpose"] if self.rng.random() < 0.4 else "",
+                topics=words["topics"] if status == "held" and self.rng.random() < 0.5 else "",
             )
 
         self.visits = _insert(Visit, (visit(number) for number in range(self.sizes.visits)))
@@ -870,6 +666,7 @@ class BulkSeeder:
         areas_through = Visit.areas.through
         country_of = dict(zip(self.partner_ids, self.partner_country, strict=True))
         partner_rows, area_rows, participant_rows, outcome_rows, action_rows, gift_rows = [], [], [], [], [], []
+        words = self.texts["visits"]
         changed = []
         for visit in self.visits:
             partners = []
@@ -903,19 +700,21 @@ class BulkSeeder:
                 )
             if visit.status == "held":
                 for order in range(self.rng.choice([0, 1, 2, 3])):
-                    outcome_rows.append(Outcome(visit_id=visit.pk, order=order, text=self.rng.choice(
-                        ["Prepare a memorandum.", "Exchange two students a year.", "Hold a joint summer school."])))  # fmt: skip
+                    outcome_rows.append(
+                        Outcome(visit_id=visit.pk, order=order, text=self.rng.choice(words["outcomes"]))
+                    )
             if visit.status in ("held", "planned") and self.rng.random() < 0.4:
                 for _number in range(self.rng.randint(1, 2)):
                     due = visit.ends_on + datetime.timedelta(days=self.rng.randint(7, 90))
                     done = due - datetime.timedelta(days=self.rng.randint(0, 7)) if due < self.today and self.rng.random() < 0.85 else None  # fmt: skip
                     owner = self.rng.choice(self.staff_ids)
-                    action_rows.append(FollowUpAction(visit_id=visit.pk, description="Send the draft agreement.",
+                    action_rows.append(FollowUpAction(visit_id=visit.pk, description=words["action"],
                                                       owner_id=owner, due_on=due, done_on=done,
                                                       done_by_id=owner if done else None))  # fmt: skip
             if visit.kind == "incoming_delegation" and self.rng.random() < 0.2:
-                gift_rows.append(Gift(visit_id=visit.pk, direction=self.rng.choice(["received", "given"]),
-                                      description="A book about the university", counterpart="Head of delegation"))  # fmt: skip
+                gift_rows.append(
+                    Gift(visit_id=visit.pk, direction=self.rng.choice(["received", "given"]), **words["gift"])
+                )
         Visit.objects.bulk_update(changed, ["country"], batch_size=BATCH_SIZE)
         # Some signing ceremonies signed an agreement of their partner.
         signed_through = Visit.agreements_signed.through
@@ -953,6 +752,7 @@ class BulkSeeder:
             agreement for agreement in self.agreements if self.agreement_partners.get(agreement.pk)
         ]
         pending_partners: list[list[int]] = []
+        words = self.texts["programs"]
 
         def program(number: int) -> Program:
             kind = _weighted(self.rng, kinds)
@@ -969,14 +769,14 @@ class BulkSeeder:
             return Program(
                 title=f"{Program.Kind(kind).label} {year}/{year + 1} No. {number + 1}",
                 kind=kind,
-                degree_structure=self.rng.choice(["2+2", "3+1", "1+1"]) if kind == "double_degree" else "",
+                degree_structure=self.rng.choice(words["degree_structures"]) if kind == "double_degree" else "",
                 direction=_weighted(self.rng, [("both", 50), ("outgoing", 35), ("incoming", 15)]),
                 agreement_id=agreement.pk if agreement else None,
                 unit_id=self.rng.choice(self.units).pk,
                 coordinator_id=self.rng.choice(self.staff_ids) if self.rng.random() < 0.8 else None,
                 academic_year=f"{year}/{year + 1}",
                 places=self.rng.randint(2, 60) if self.rng.random() < 0.8 else None,
-                funding_source=self.rng.choice(["Erasmus+", "Bolashak", "University budget", "Partner", ""]),
+                funding_source=self.rng.choice(words["funding_sources"]),
                 application_deadline=deadline if self.rng.random() < 0.8 else None,
                 nomination_deadline=deadline + datetime.timedelta(days=30) if self.rng.random() < 0.5 else None,
             )
@@ -998,7 +798,7 @@ class BulkSeeder:
         past_statuses = [("completed", 70), ("returned", 12), ("withdrawn", 18)]
         open_statuses = [("nominated", 25), ("applied", 25), ("accepted", 20), ("abroad", 22), ("withdrawn", 8)]
         levels = [("bachelor", 60), ("master", 25), ("doctorate", 8), ("foundation", 7)]
-        currencies = ["KZT", "EUR", "USD", "CNY"]
+        words = self.texts["participants"]
 
         def participant(number: int) -> Participant:
             program = programs[int(len(programs) * self.rng.random() ** 1.3)]
@@ -1025,14 +825,14 @@ class BulkSeeder:
                 email=f"p{self.seed}-{number}@students.example" if self.rng.random() < 0.7 else "",
                 unit_id=program.unit_id,
                 partner_institution_id=self.rng.choice(self.program_partners[program.pk]),
-                field_of_study=self.rng.choice(["Computer science", "Law", "Economics", "Philology", "Chemistry", ""]),
+                field_of_study=self.rng.choice(words["fields_of_study"]),
                 level="staff" if staff else _weighted(self.rng, levels),
                 quota_category="staff_teaching" if staff else "student_studies",
                 starts_on=starts,
                 ends_on=ends,
                 status=status,
                 grant_amount=self.rng.choice([500, 850, 1500, 250000]) if with_grant else None,
-                grant_currency=self.rng.choice(currencies) if with_grant else "",
+                grant_currency=self.rng.choice(words["currencies"]) if with_grant else "",
                 documents_due_on=starts - datetime.timedelta(days=30)
                 if status in ("nominated", "applied", "accepted")
                 else None,
