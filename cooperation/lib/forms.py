@@ -28,8 +28,10 @@ class EntryFormMixin:
     was rendered keeps the record as it was:
 
     - A text that comes back with other line breaks is unchanged: browsers send a textarea's line
-      breaks as CRLF whatever was stored. A text field the user did not change keeps its stored
-      value to the letter (not stripped, not re-broken), even when another field changed.
+      breaks as CRLF whatever was stored, and a one-line box's value without its line breaks (an
+      Excel cell wrapped with Alt+Enter keeps one through an import). A text field the user did
+      not change keeps its stored value to the letter (not stripped, not re-broken, not joined),
+      even when another field changed.
     - A choice limited to what is current (active units, active users) still offers the value the
       record holds, so a record whose unit was closed or whose responsible person left keeps them
       (`keep_current_choice`).
@@ -44,8 +46,11 @@ class EntryFormMixin:
         if field.disabled:
             return False
         if isinstance(field, forms.CharField):
+            initial = bound.initial
+            if isinstance(initial, str) and _is_one_line_box(field.widget):
+                initial = _as_a_browser_sends(initial)
             try:
-                initial, data = field.to_python(bound.initial), field.to_python(bound.data)
+                initial, data = field.to_python(initial), field.to_python(bound.data)
             except forms.ValidationError:
                 return True
             return _one_line_break(initial) != _one_line_break(data)
@@ -70,6 +75,19 @@ class EntryFormMixin:
 
 def _one_line_break(text):
     return re.sub(r"\r\n?", "\n", text) if isinstance(text, str) else text
+
+
+# <input> types whose value a browser sends without line breaks (the HTML value sanitization
+# algorithm); a hidden input sends its value as it is.
+ONE_LINE_INPUTS = {"text", "search", "tel", "password", "email", "url"}
+
+
+def _is_one_line_box(widget) -> bool:
+    return isinstance(widget, forms.widgets.Input) and widget.input_type in ONE_LINE_INPUTS
+
+
+def _as_a_browser_sends(text: str) -> str:
+    return text.replace("\r", "").replace("\n", "")
 
 
 class RowFormMixin(EntryFormMixin):

@@ -7,24 +7,34 @@ The fields are read from the page itself (its rendered <form>), so a field added
 exercised without changing this file.
 """
 
+import copy
 import datetime
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+import lxml.html
 import pytest
 from django.apps import apps
+from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agreements.models import AgreementParty
+from cooperation.tests.browser_form import RenderedForm
+from cooperation.tests.db_state import changes_between, database_state
+from cooperation.tests.entry_pages import ROW
 from cooperation.tests.factories import (
     AgreementFactory,
     ContactFactory,
     InstitutionFactory,
+    ParticipantFactory,
     ProgramFactory,
     UnitFactory,
     VisitFactory,
 )
+from cooperation.visits.models import Outcome, VisitParticipant
+from partners.models import Tag
 
 DOMAIN_APPS = ("partners", "agreements", "mobility", "cooperation")
 
@@ -117,6 +127,8 @@ NASTY = st.sampled_from(
         "0",
         "-1",
         "2147483648",
+        "9223372036854775808",
+        "-9223372036854775809",
         "99999999999999999999",
         "1e309",
         "NaN",
@@ -274,3 +286,203 @@ def test_an_impossible_id_in_a_row_is_refused_not_a_500(client, world, name):
     data = {"participants-TOTAL_FORMS": "1", "participants-INITIAL_FORMS": "0", name: "99999999999999999999"}
 
     assert_no_500_and_nothing_half_written(client, url, data)
+
+
+# --- ids no table holds, in every select, on every run ----------------------------------------
+
+# Found by the fuzzing above only by chance: 9223372036854775808 (one past the largest bigint) in
+# a multi-select was a 500 on SQLite (OverflowError binding id__in). Each of these goes into each
+# select of each entry page, every run.
+IMPOSSIBLE_IDS = [
+    "9223372036854775808",  # one past the largest bigint
+    "-9223372036854775809",  # one before the smallest
+    "2147483648",  # one past the largest integer
+    "99999999999999999999",
+    "0",
+    "-1",
+    "1e3",
+    "abc",
+]
+
+
+@pytest.fixture
+def records(world, university):
+    """The world's records with rows, so that the edit pages have stored rows with selects: an
+    agreement with a party (without one it is not valid), a visit to the partner with a
+    participant and an outcome, a program with a participant; tags to choose."""
+    institution, visit = world["institution"], world["visit"]
+    AgreementParty.objects.create(agreement=world["agreement"], institution=institution, order=0)
+    visit.partners.set([institution])
+    VisitParticipant.objects.create(visit=visit, side="partner", contact=institution.contacts.get())
+    Outcome.objects.create(visit=visit, text="Joint summer school", institution=institution)
+    ParticipantFactory(program=world["program"], partner_institution=institution)
+    institution.tags.add(Tag.objects.create(name="Double degree"))
+    Tag.objects.create(name="Priority")
+    return world
+
+
+def fill_in_new_record(form: RenderedForm, page: str, records) -> None:
+    """Fill in what a new record needs, so that the form without the tampered select is valid."""
+    institution = str(records["institution"].pk)
+    unit = str(records["agreement"].responsible_unit_id)
+    fills = {
+        "partners:institution-create": {"name": "Baikonur Institute of Testing", "country": "KZ"},
+        "agreements:agreement-create": {
+            "title": "Memorandum of testing",
+            "responsible_unit": unit,
+            "parties-0-institution": institution,
+        },
+        "cooperation:visit-create": {
+            "title": "Meeting about testing",
+            "starts_on": "2025-10-01",
+            "ends_on": "2025-10-01",
+            "host_unit": unit,
+        },
+        "mobility:program-create": {"title": "Exchange of testers", "academic_year": "2025/2026", "unit": unit},
+    }
+    for name, value in fills[page].items():
+        form[name] = value
+
+
+ENTRY_PAGES = [
+    ("partners:institution-create", None),
+    ("partners:institution-edit", "institution"),
+    ("agreements:agreement-create", None),
+    ("agreements:agreement-edit", "agreement"),
+    ("cooperation:visit-create", None),
+    ("cooperation:visit-edit", "visit"),
+    ("mobility:program-create", None),
+    ("mobility:program-edit", "program"),
+]
+
+
+def rendered_entry_form(client, page: str, records) -> RenderedForm:
+    """The page's form as rendered, filled in as far as a new record needs."""
+    record = dict(ENTRY_PAGES)[page]
+    form = RenderedForm.get(client, reverse(page, args=[records[record].pk] if record else []))
+    if record is None:
+        fill_in_new_record(form, page, records)
+    return form
+
+
+# Selects each page must have (the test is only as good as the controls it finds).
+SELECTS = {
+    "partners:institution-create": {"kind", "country", "parent", "tags", "names-0-kind"},
+    "partners:institution-edit": {"kind", "country", "parent", "tags", "names-0-kind"},
+    "agreements:agreement-create": {
+        "kind",
+        "status",
+        "areas",
+        "responsible_unit",
+        "parties-0-institution",
+        "parties-0-unit",
+    },
+    "agreements:agreement-edit": {
+        "kind",
+        "areas",
+        "responsible_unit",
+        "parties-0-institution",
+        "parties-1-institution",
+        "quotas-0-direction",
+    },
+    "cooperation:visit-create": {
+        "country",
+        "host_unit",
+        "partners",
+        "areas",
+        "participants-0-contact",
+        "participants-0-user",
+        "outcomes-0-institution",
+        "actions-0-owner",
+    },
+    "cooperation:visit-edit": {
+        "country",
+        "host_unit",
+        "partners",
+        "areas",
+        "participants-0-contact",
+        "participants-1-user",
+        "outcomes-0-institution",
+        "outcomes-1-institution",
+    },
+    "mobility:program-create": {"unit", "coordinator", "partners", "agreement", "participants-0-partner_institution"},
+    "mobility:program-edit": {
+        "unit",
+        "coordinator",
+        "partners",
+        "agreement",
+        "participants-0-partner_institution",
+        "participants-1-partner_institution",
+    },
+}
+
+
+def selects_of(form) -> list:
+    """Every select of the form (single or multiple, plain or autocomplete) and every group of
+    checkboxes; of each formset's rows, the first stored row and the first empty one."""
+    first_rows = {}
+    for name, control in form.controls.items():
+        if name.endswith("-INITIAL_FORMS"):
+            prefix, stored = name.removesuffix("-INITIAL_FORMS"), int(control.value or 0)
+            first_rows[prefix] = {0, stored}
+    found = []
+    for control in form.controls.values():
+        if control.kind not in ("select", "select-multiple", "radio", "checkbox") or control.options == ["on"]:
+            continue  # not a choice (a single box: on or off)
+        row = ROW.match(control.name)
+        if row and row["prefix"] in first_rows and int(row["index"]) not in first_rows[row["prefix"]]:
+            continue
+        found.append(control)
+    return found
+
+
+def marked_invalid(html: str, name: str) -> bool:
+    """The page shows the control `name` with its error (Django marks it aria-invalid)."""
+    document = lxml.html.document_fromstring(html)
+    return any(
+        element.get("aria-invalid") == "true" or "is-invalid" in (element.get("class") or "")
+        for element in document.iter("input", "select")
+        if element.get("name") == name
+    )
+
+
+@pytest.mark.parametrize("value", IMPOSSIBLE_IDS)
+@pytest.mark.parametrize("page", [page for page, _record in ENTRY_PAGES])
+def test_an_impossible_id_in_any_select_is_refused_and_nothing_is_written(client, records, page, value):
+    """Each select and group of boxes of the page sent with the id alone, and (a multiple one)
+    with it added to what is chosen: the page answers with the form and the field's error, not
+    a 500, and writes nothing."""
+    form = rendered_entry_form(client, page, records)
+    with transaction.atomic():  # the form as filled in is saved (then undone): only the id is wrong
+        response = form.submit(client)
+        assert response.status_code == 302, f"{page} is not valid without the wrong id"
+        transaction.set_rollback(True)
+    selects = selects_of(form)
+    assert SELECTS[page] <= {control.name for control in selects}, page
+    problems = []
+    state = database_state()
+    for control in selects:
+        if not control.autocomplete and value in control.options:
+            continue  # a choice the page offers
+        variants = [[value]]
+        if control.multiple and (control.values or not control.autocomplete):
+            variants.append([*(control.values or [option for option in control.options if option][:1]), value])
+        for values in variants:
+            sent = copy.deepcopy(form)
+            sent.controls[control.name].values = values  # as a tampered or scripted request sends it
+            try:
+                with transaction.atomic():
+                    response = sent.submit(client)
+            except Exception as error:  # a 500: named with the control that caused it
+                problems.append(f"{control.name}={values}: {type(error).__name__}: {error}")
+                continue
+            if response.status_code != 200:
+                problems.append(f"{control.name}={values}: answered {response.status_code}")
+            elif not marked_invalid(response.content.decode(), control.name):
+                problems.append(f"{control.name}={values}: refused, but the field shows no error")
+            now = database_state()
+            written, state = changes_between(state, now), now
+            if written:
+                problems.append(f"{control.name}={values}: wrote {', '.join(map(str, written))}")
+
+    assert not problems, f"{page}, {value!r}:\n" + "\n".join(problems)
