@@ -63,7 +63,7 @@ test: messages
 
 # The README's screenshots, taken again on purpose (a test run saves them to docs/screenshots/tmp/).
 screenshots: messages
-	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider cooperation/tests/test_browser_screenshots.py cooperation/tests/test_browser_dashboard.py
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider cooperation/tests/test_browser_screenshots.py cooperation/dashboard/tests/test_browser_dashboard.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,7 +4,7 @@ A fixed-term agreement reminds about its expiry; one that renews automatically r
 the last day to give notice of non-renewal for its current term instead (it never lapses on
 its own). Open-ended, draft, renewed and terminated agreements remind about nothing.
 
-The sweep (cooperation/reminders.py) decides which threshold is reached and who is told.
+The sweep (cooperation/reminders/sweep.py) decides which threshold is reached and who is told.
 """
 
 import datetime

@@ -70,7 +70,7 @@ def build(*, partners: int, agreements: int, participants: int, visits: int, tod
 
     from agreements.models import Agreement, AgreementParty, Quota
     from cooperation.lib.academic_years import academic_year_of
-    from cooperation.models import FollowUpAction, Visit
+    from cooperation.visits.models import FollowUpAction, Visit
     from mobility.models import Participant, Program
     from partners.models import Institution, Unit
 

@@ -242,7 +242,7 @@ def pages(requests: int) -> list[Page]:
 
     from agreements.models import Agreement
     from cooperation.lib.academic_years import academic_year_of
-    from cooperation.models import Visit
+    from cooperation.visits.models import Visit
     from mobility.models import Program
     from partners.models import Institution
 
@@ -372,8 +372,8 @@ def sweep() -> tuple[float, int, int, int]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from cooperation.models import Reminder
-    from cooperation.reminders import reminders_sweep
+    from cooperation.reminders.models import Reminder
+    from cooperation.reminders.sweep import reminders_sweep
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()

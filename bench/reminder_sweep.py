@@ -31,7 +31,7 @@ def build(*, agreements: int, visits: int, today: datetime.date, seed: int) -> N
 
     from agreements.models import Agreement
     from cooperation import roles
-    from cooperation.models import Visit
+    from cooperation.visits.models import Visit
     from partners.models import Profile, Unit
 
     rng = random.Random(seed)
@@ -89,8 +89,8 @@ def measure(label: str, on: datetime.date) -> tuple[float, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cooperation.models import Reminder
-    from cooperation.reminders import reminders_sweep
+    from cooperation.reminders.models import Reminder
+    from cooperation.reminders.sweep import reminders_sweep
 
     before = Reminder.objects.count()
     with CaptureQueriesContext(connection) as queries:
@@ -117,7 +117,7 @@ def main() -> int:
         from django.db import connection
         from django.utils import timezone
 
-        from cooperation.models import Reminder, SweepRun
+        from cooperation.reminders.models import Reminder, SweepRun
 
         started = time.perf_counter()
         call_command("migrate", verbosity=0)

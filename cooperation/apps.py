@@ -7,7 +7,7 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Visits and events")
 
     def ready(self):
-        from cooperation import dashboard_cache
+        from cooperation.dashboard import cache as dashboard_cache
         from cooperation.lib import lookups, protection
         from cooperation.lib.i18n import install_language_fallbacks
 

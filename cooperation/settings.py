@@ -86,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cooperation.context_processors.portal",
+                "cooperation.portal.context_processors.portal",
             ],
         },
     },
@@ -238,8 +238,8 @@ SPECTACULAR_SETTINGS = {
         "InstitutionNameKindEnum": "partners.models.InstitutionName.Kind",
         "AgreementKindEnum": "agreements.models.Agreement.Kind",
         "AgreementStatusEnum": "agreements.models.Agreement.Status",
-        "VisitKindEnum": "cooperation.models.Visit.Kind",
-        "VisitStatusEnum": "cooperation.models.Visit.Status",
+        "VisitKindEnum": "cooperation.visits.models.Visit.Kind",
+        "VisitStatusEnum": "cooperation.visits.models.Visit.Status",
         "ProgramKindEnum": "mobility.models.Program.Kind",
         "ProgramDirectionEnum": "mobility.models.Program.ProgramDirection",
     },
@@ -326,4 +326,4 @@ REMINDER_SWEEP_LATE_HOURS = envint("REMINDER_SWEEP_LATE_HOURS", 26)
 # The weekly digest looks this many days ahead.
 DIGEST_HORIZON_DAYS = envint("DIGEST_HORIZON_DAYS", 30)
 # The bell with the unread count and the administrators' warning, on every page.
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("cooperation.context_processors.notifications")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("cooperation.portal.context_processors.notifications")

@@ -11,8 +11,9 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from cooperation import dashboard_cache, digest, notifications, reminders
-from cooperation.models import Reminder
+from cooperation.dashboard import cache as dashboard_cache
+from cooperation.reminders import delivery, digest, sweep
+from cooperation.reminders.models import Reminder
 
 # A retry scheduled further ahead than this is left to reminders_requeue: a Redis message with
 # an ETA beyond the broker's visibility timeout (an hour) would be delivered twice.
@@ -34,7 +35,7 @@ def queue_ready_reminders() -> int:
 @shared_task(acks_late=True)
 def reminders_sweep(on: str | None = None) -> dict:
     """The daily sweep; `on` (YYYY-MM-DD) defaults to today in the portal's time zone."""
-    report = reminders.reminders_sweep(on=_day(on), triggered_by="beat")
+    report = sweep.reminders_sweep(on=_day(on), triggered_by="beat")
     return {
         "on": report.on.isoformat(),
         "due_items": report.due_items,
@@ -50,7 +51,7 @@ def reminders_requeue() -> int:
     retry and queued ones whose message was lost go (back) to the workers; a morning sweep whose
     message was lost (Redis down at 07:00) runs now."""
     Reminder.objects.release_stuck(timezone.now())
-    reminders.reminders_catch_up()
+    sweep.reminders_catch_up()
     return queue_ready_reminders()
 
 
@@ -63,8 +64,8 @@ def weekly_digest(on: str | None = None) -> int:
 @shared_task(bind=True, acks_late=True, max_retries=None, time_limit=120, soft_time_limit=100)
 def reminder_send(self, reminder_id: int) -> str:
     try:
-        reminder = notifications.reminder_deliver(reminder_id=reminder_id)
-    except notifications.ReminderNotDelivered as failure:
+        reminder = delivery.reminder_deliver(reminder_id=reminder_id)
+    except delivery.ReminderNotDelivered as failure:
         if failure.retry_in is not None and failure.retry_in <= MAX_RETRY_COUNTDOWN:
             raise self.retry(countdown=failure.retry_in, exc=failure) from failure
         raise
@@ -74,5 +75,5 @@ def reminder_send(self, reminder_id: int) -> str:
 @shared_task
 def dashboard_warm() -> int:
     """Every five minutes: the default dashboard drawn into the cache again where a change made
-    it stale (cooperation.dashboard_cache.warm_default_dashboards)."""
+    it stale (cooperation.dashboard.cache.warm_default_dashboards)."""
     return dashboard_cache.warm_default_dashboards()

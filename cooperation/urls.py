@@ -3,11 +3,17 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from cooperation import calendar_views, dashboard_views, notification_views, search, views
+from cooperation.calendar import views as calendar_views
+from cooperation.dashboard import views as dashboard_views
+from cooperation.ops import views as ops_views
+from cooperation.portal import search
+from cooperation.portal import views as portal_views
+from cooperation.reminders import views as notification_views
+from mobility import views as mobility_views
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", portal_views.HomeView.as_view(), name="home"),
+    path("healthz", ops_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
@@ -16,12 +22,13 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("agreements/", include("agreements.urls")),
     path("mobility/", include("mobility.urls")),
-    path("visits/", include("cooperation.visit_urls")),
+    path("visits/", include("cooperation.visits.urls")),
     path("search/", search.SearchView.as_view(), name="search"),
     path("dashboard/", dashboard_views.DashboardView.as_view(), name="dashboard"),
     path("dashboard/report.xlsx", dashboard_views.DashboardWorkbookView.as_view(), name="dashboard-xlsx"),
     path("dashboard/report.pdf", dashboard_views.DashboardPdfView.as_view(), name="dashboard-pdf"),
-    path("dashboard/participants/", dashboard_views.ParticipantListView.as_view(), name="dashboard-participants"),
+    # The mobility participants the dashboard's figures count (the list is the mobility app's).
+    path("dashboard/participants/", mobility_views.ParticipantListView.as_view(), name="dashboard-participants"),
     path("notifications/", notification_views.NotificationListView.as_view(), name="notifications"),
     # The calendar feed: its secret is in the address, as calendar applications cannot log in.
     path("calendar/", calendar_views.CalendarPageView.as_view(), name="calendar"),

@@ -6,9 +6,9 @@ from django.views.generic import DetailView
 
 from cooperation.lib.listing import ListPageView
 from cooperation.lib.views import HistoryMixin, ViewPermissionMixin
-from mobility.filters import ProgramFilter
+from mobility.filters import ParticipantFilter, ProgramFilter
 from mobility.models import Participant, Program
-from mobility.tables import ProgramTable
+from mobility.tables import ParticipantTable, ProgramTable
 
 
 class ProgramListView(ListPageView):
@@ -74,3 +74,19 @@ class ProgramDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
         # How many come before it in PARTICIPANT_ORDER (full name, then id).
         before = participants.filter(Q(full_name__lt=name) | Q(full_name=name, pk__lt=int(wanted))).count()
         return before // self.PARTICIPANTS_PER_PAGE + 1
+
+
+class ParticipantListView(ListPageView):
+    """The mobility participants the dashboard's figures count, at /dashboard/participants/ (its
+    route is in cooperation/urls.py, beside the dashboard's): the figures' links open it filtered."""
+
+    model = Participant
+    filterset_class = ParticipantFilter
+    table_class = ParticipantTable
+    title = _("Mobility participants")
+    export_name = "participants"
+
+    def get_queryset(self):
+        return Participant.objects.select_related("program", "partner_institution", "unit").order_by(
+            "-program__academic_year", "full_name", "pk"
+        )

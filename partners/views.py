@@ -136,7 +136,7 @@ class InstitutionDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
             _list_url("agreements:agreement-list", partner=institution.pk),
         )
         visits = FirstRows(
-            # The visit list's order (cooperation.views.VisitListView): the latest first.
+            # The visit list's order (cooperation.visits.views.VisitListView): the latest first.
             list(institution.visits.select_related("host_unit").order_by("-starts_on", "-pk")[: self.SECTION_LIMIT]),
             institution.visit_total,
             _list_url("cooperation:visit-list", partner=institution.pk),

@@ -1,12 +1,13 @@
 """The secret tokens in the Django admin: administrators see who has one and can revoke it;
 nobody can read or make a secret here (it is shown once, to its user, on the calendar page).
+The calendar feed's tokens are registered with the same admin in cooperation/calendar/admin.py.
 Imported by cooperation/admin.py."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.models import ApiToken, CalendarFeedToken
+from cooperation.api.models import ApiToken
 
 
 class SecretTokenAdmin(admin.ModelAdmin):
@@ -30,5 +31,4 @@ class SecretTokenAdmin(admin.ModelAdmin):
         messages.success(request, _("Tokens revoked: %(count)d.") % {"count": revoked})
 
 
-admin.site.register(CalendarFeedToken, SecretTokenAdmin)
 admin.site.register(ApiToken, SecretTokenAdmin)

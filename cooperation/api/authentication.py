@@ -1,4 +1,4 @@
-"""API authentication by the hashed tokens of cooperation.models.ApiToken.
+"""API authentication by the hashed tokens of cooperation.api.models.ApiToken.
 
 A subclass of DRF's TokenAuthentication for its header parsing ("Authorization: Token <key>")
 and its 401 answer with WWW-Authenticate; drf-spectacular documents it as the token scheme.
@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from cooperation.api.models import ApiToken
 from cooperation.api.tokens import token_touch
-from cooperation.models import ApiToken
 
 
 class ApiTokenAuthentication(TokenAuthentication):

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agreements.models import Agreement
-from cooperation.models import Visit
+from cooperation.visits.models import Visit
 from mobility.models import Program
 from partners.models import Institution, InstitutionName, Unit
 

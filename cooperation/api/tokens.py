@@ -1,4 +1,4 @@
-"""Services for the secret tokens of the calendar feed and the API (cooperation.models.SecretToken).
+"""Services for the secret tokens of the calendar feed and the API (cooperation.api.models.SecretToken).
 
 A token is made with `secrets` (256 random bits), shown to its user once and stored as a hash.
 Making a new one revokes the one in use, in one transaction, so a user never has two."""
@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cooperation.models import SecretToken
+from cooperation.api.models import SecretToken
 
 
 def token_issue(*, model: type[SecretToken], user) -> tuple[SecretToken, str]:

@@ -13,8 +13,8 @@ from rest_framework.throttling import AnonRateThrottle
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement, AgreementParty
 from cooperation.api import schema, serializers  # noqa: F401 (schema registers the filters' extension)
-from cooperation.filters import VisitFilter
-from cooperation.models import Visit
+from cooperation.visits.filters import VisitFilter
+from cooperation.visits.models import Visit
 from mobility.filters import ProgramFilter
 from mobility.models import Program
 from partners.filters import InstitutionFilter

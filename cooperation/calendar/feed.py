@@ -1,7 +1,7 @@
 """The iCalendar (RFC 5545) feed: the visits, follow-up actions and deadlines that concern a user.
 
 A calendar application subscribes to the feed's URL (with its secret token, see
-cooperation/calendar_views.py) and fetches the whole calendar every so often; what is no longer
+cooperation/calendar/views.py) and fetches the whole calendar every so often; what is no longer
 in it disappears from the application. So every event has a UID that never changes (its kind
 and record id at this portal's host) and a DTSTAMP that changes only when the record does.
 
@@ -22,7 +22,7 @@ from icalendar import Calendar, Event, Timezone
 
 from agreements.models import Agreement
 from cooperation.lib.permissions import is_coordinator, is_office, user_unit_id
-from cooperation.models import FollowUpAction, Visit
+from cooperation.visits.models import FollowUpAction, Visit
 from mobility.models import Program
 
 # The feed reaches this far back; the future is all there.

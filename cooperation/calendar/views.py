@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from cooperation.api.models import ApiToken
 from cooperation.api.tokens import token_issue, token_revoke, token_touch
-from cooperation.calendar_feed import feed_for, visit_calendar
+from cooperation.calendar.feed import feed_for, visit_calendar
+from cooperation.calendar.models import CalendarFeedToken
 from cooperation.lib.permissions import holds_a_role
 from cooperation.lib.views import ViewPermissionMixin
-from cooperation.models import ApiToken, CalendarFeedToken, Visit
+from cooperation.visits.models import Visit
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 

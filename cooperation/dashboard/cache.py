@@ -22,7 +22,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 from django.utils.translation import get_language
 
-from cooperation import dashboard
+from cooperation.dashboard import selectors
 
 VERSION_KEY = "dashboard:data-version"
 ENTRY_SECONDS = 60 * 60  # a day's first request draws it; entries of old versions fall away
@@ -103,9 +103,9 @@ def warm_default_dashboards() -> int:
     drawn = 0
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            filters = dashboard.default_filters()
+            filters = selectors.default_filters()
             _data, was_drawn = _cached(
-                dashboard_key(filters), lambda filters=filters: dashboard.dashboard_data(filters=filters)
+                dashboard_key(filters), lambda filters=filters: selectors.dashboard_data(filters=filters)
             )
             drawn += was_drawn
     return drawn

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from cooperation.dashboard import AttentionList, Chart, DashboardFilters, Figure
+from cooperation.dashboard.selectors import AttentionList, Chart, DashboardFilters, Figure
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)

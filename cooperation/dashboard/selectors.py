@@ -37,7 +37,7 @@ from agreements.models import (
 from cooperation.lib.academic_years import academic_year_bounds, academic_year_of, previous_academic_year, years_before
 from cooperation.lib.filters import unit_and_children
 from cooperation.lib.regions import REGIONS, countries_in
-from cooperation.models import FollowUpAction, Visit
+from cooperation.visits.models import FollowUpAction, Visit
 from mobility.models import Participant
 from partners.models import Institution, Unit, partner_by_condition
 
@@ -691,7 +691,7 @@ def dashboard_lists(*, filters: DashboardFilters) -> list[AttentionList]:
 
 def dashboard_data(*, filters: DashboardFilters) -> dict:
     """Everything the dashboard shows for these filters: what the cache keeps
-    (cooperation/dashboard_cache.py)."""
+    (cooperation/dashboard/cache.py)."""
     return {
         "figures": dashboard_figures(filters=filters),
         "charts": dashboard_charts(filters=filters),

@@ -1,23 +1,21 @@
 """The rector's dashboard: the page, its Excel workbook and its PDF report, all drawn from the
-selectors of cooperation/dashboard.py with the same filters; and the list of mobility
-participants its mobility figures open."""
+selectors of cooperation/dashboard/selectors.py with the same filters. The list of mobility
+participants its mobility figures open is mobility/views.py `ParticipantListView`."""
 
-import django_tables2 as tables
 from django import forms
 from django.http import HttpResponse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from cooperation import dashboard
-from cooperation.dashboard_cache import cached_dashboard, dashboard_key
-from cooperation.dashboard_export import dashboard_pdf, dashboard_workbook
+from cooperation.dashboard import selectors
+from cooperation.dashboard.cache import cached_dashboard, dashboard_key
+from cooperation.dashboard.export import dashboard_pdf, dashboard_workbook
 from cooperation.lib.filters import country_choices
-from cooperation.lib.listing import XLSX_CONTENT_TYPE, FastSelect, ListPageView
+from cooperation.lib.listing import XLSX_CONTENT_TYPE, FastSelect
 from cooperation.lib.regions import region_choices
 from cooperation.lib.views import ViewPermissionMixin
-from mobility.filters import ParticipantFilter, academic_year_choices
-from mobility.models import Participant
+from mobility.filters import academic_year_choices
 from partners.models import Institution, Unit
 
 ALL = [("", _("All"))]
@@ -36,7 +34,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Drawn when the form is: this year's choices, names in the user's language.
         self.fields["academic_year"].choices = academic_year_choices()
-        self.fields["academic_year"].initial = dashboard.default_filters().academic_year
+        self.fields["academic_year"].initial = selectors.default_filters().academic_year
         self.fields["country"].choices = ALL + country_choices()
         self.fields["region"].choices = ALL + region_choices()
         self.fields["partner_kind"].choices = ALL + list(Institution.Kind.choices)
@@ -53,15 +51,15 @@ class DashboardFilterForm(forms.Form):
             for field in self
         ]
 
-    def dashboard_filters(self) -> dashboard.DashboardFilters:
+    def dashboard_filters(self) -> selectors.DashboardFilters:
         """The filters chosen, the current academic year where none is. A value that is not
         valid is left out (its error shows above the figures); the others still apply."""
-        filters = dashboard.default_filters()
+        filters = selectors.default_filters()
         if not self.is_bound:
             return filters
         self.is_valid()
         data = self.cleaned_data  # the valid fields only
-        return dashboard.DashboardFilters(
+        return selectors.DashboardFilters(
             academic_year=data.get("academic_year") or filters.academic_year,
             today=filters.today,
             unit=data.get("unit"),
@@ -95,7 +93,7 @@ class DashboardMixin(ViewPermissionMixin):
 
     def dashboard_data(self) -> dict:
         filters = self.dashboard_form().dashboard_filters()
-        return {"filters": filters, **cached_dashboard(filters, lambda: dashboard.dashboard_data(filters=filters))}
+        return {"filters": filters, **cached_dashboard(filters, lambda: selectors.dashboard_data(filters=filters))}
 
     def file_name(self, suffix: str) -> str:
         filters = self.dashboard_form().dashboard_filters()
@@ -147,71 +145,3 @@ class DashboardPdfView(DashboardMixin, View):
         response = HttpResponse(dashboard_pdf(request=request, **self.dashboard_data()), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{self.file_name("pdf")}"'
         return response
-
-
-# The mobility participants the dashboard's figures count (mobility has lists of programs only).
-
-
-class ParticipantTable(tables.Table):
-    full_name = tables.Column(verbose_name=_("Name"), linkify=True, attrs={"td": {"class": "col-title"}})
-    kind = tables.Column(verbose_name=_("Student or staff"))
-    direction = tables.Column(verbose_name=_("Direction"))
-    status = tables.Column(verbose_name=_("Status"))
-    program = tables.Column(verbose_name=_("Program"), order_by=("program__title",))
-    academic_year = tables.Column(
-        verbose_name=_("Academic year"), accessor="program__academic_year", order_by=("program__academic_year",)
-    )
-    partner_institution = tables.Column(verbose_name=_("Partner"), order_by=("partner_institution__name",))
-    unit = tables.Column(verbose_name=_("Our unit"), order_by=("unit__name",))
-    starts_on = tables.DateColumn(short=False, verbose_name=_("Starts on"))
-
-    class Meta:
-        model = Participant
-        fields = []
-        sequence = (
-            "full_name",
-            "kind",
-            "direction",
-            "status",
-            "program",
-            "academic_year",
-            "partner_institution",
-            "unit",
-            "starts_on",
-        )
-        empty_text = _("No participant matches these filters.")
-        attrs = {"id": "participant-table"}
-
-    def value_full_name(self, record):
-        return record.full_name
-
-    def value_kind(self, record):
-        return record.get_kind_display()
-
-    def value_direction(self, record):
-        return record.get_direction_display()
-
-    def value_status(self, record):
-        return record.get_status_display()
-
-    def value_program(self, record):
-        return record.program.title
-
-    def value_partner_institution(self, record):
-        return record.partner_institution.name
-
-    def value_unit(self, record):
-        return str(record.unit)
-
-
-class ParticipantListView(ListPageView):
-    model = Participant
-    filterset_class = ParticipantFilter
-    table_class = ParticipantTable
-    title = _("Mobility participants")
-    export_name = "participants"
-
-    def get_queryset(self):
-        return Participant.objects.select_related("program", "partner_institution", "unit").order_by(
-            "-program__academic_year", "full_name", "pk"
-        )

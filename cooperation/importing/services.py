@@ -14,7 +14,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cooperation.dashboard_cache import records_changed
+from cooperation.dashboard.cache import records_changed
 from cooperation.importing.agreements import AgreementImport
 from cooperation.importing.base import ERROR, NEW, UPDATE, ImportKind, Recorder, Row, map_headers, restore
 from cooperation.importing.contacts import ContactImport

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import cached_property
 
-from cooperation.models import Notification, SweepRun
+from cooperation.reminders.models import Notification, SweepRun
 
 
 def portal(request):

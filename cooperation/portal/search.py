@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from agreements.models import Agreement
-from cooperation.models import Visit
+from cooperation.visits.models import Visit
 from mobility.models import Program
 from partners.models import Contact, Institution
 

@@ -10,8 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cooperation.models import Notification, Reminder, ReminderPolicy, SweepRun
-from cooperation.notifications import reminders_retry_now
+from cooperation.reminders.delivery import reminders_retry_now
+from cooperation.reminders.models import Notification, Reminder, ReminderPolicy, SweepRun
 
 # Records whose page can be linked without loading them (a follow-up action lives on its visit).
 DETAIL_URL_OF_KIND = {

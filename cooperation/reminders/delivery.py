@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cooperation import digest, reminders
-from cooperation.models import Notification, Reminder
+from cooperation.reminders import digest, sweep
+from cooperation.reminders.models import Notification, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -92,10 +92,10 @@ def _compose(reminder: Reminder, *, on: datetime.date, language: str) -> Message
         path = reverse("home")
         context = {"digest": digest.digest_contents(on=on)}
     else:
-        item = reminders.reminder_item_if_due(reminder, on=on)
+        item = sweep.reminder_item_if_due(reminder, on=on)
         if item is None:
             return None
-        path = reminders.reminder_item_path(reminder, item)
+        path = sweep.reminder_item_path(reminder, item)
         context = {
             "item": item,
             "due_on": reminder.due_on,

@@ -15,7 +15,8 @@ from django.utils import timezone
 from agreements.models import Agreement
 from cooperation import roles
 from cooperation.lib.permissions import role_holders
-from cooperation.models import FollowUpAction, Reminder, Visit
+from cooperation.reminders.models import Reminder
+from cooperation.visits.models import FollowUpAction, Visit
 from mobility.models import Participant, Program
 from mobility.reminders import PARTICIPANTS_DONE
 

@@ -3,7 +3,7 @@
 Every morning the sweep asks each rule module which records have a due date near today
 (agreements/reminders.py, mobility/reminders.py and the visit and action rules below), picks
 for each record the most urgent threshold it has reached, and records one reminder per
-recipient under the unique constraint of Reminder. cooperation/notifications.py then delivers
+recipient under the unique constraint of Reminder. cooperation/reminders/delivery.py then delivers
 them. Nothing is scheduled ahead: a record whose date changes is simply found on its new date.
 
 After an outage only the most urgent reached threshold of a record is sent; the thresholds
@@ -26,7 +26,8 @@ from agreements import reminders as agreement_rules
 from agreements.models import Agreement
 from agreements.reminders import DateWindow, Due
 from cooperation import roles
-from cooperation.models import FollowUpAction, Reminder, ReminderPolicy, SweepRun, Visit
+from cooperation.reminders.models import Reminder, ReminderPolicy, SweepRun
+from cooperation.visits.models import FollowUpAction, Visit
 from mobility import reminders as mobility_rules
 from mobility.models import Participant, Program
 

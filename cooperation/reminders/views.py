@@ -8,8 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import ListView
 
 from cooperation.lib.views import ViewPermissionMixin
-from cooperation.models import Notification
-from cooperation.notifications import notifications_mark_read
+from cooperation.reminders.delivery import notifications_mark_read
+from cooperation.reminders.models import Notification
 
 
 class NotificationListView(ViewPermissionMixin, ListView):

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 
 from agreements.models import Agreement, AgreementDocument, AgreementParty, DocumentVersion, Quota, Signatory
 from cooperation import roles
-from cooperation.models import FollowUpAction, Visit, VisitParticipant
+from cooperation.visits.models import FollowUpAction, Visit, VisitParticipant
 from mobility.models import Participant, Program
 from partners.models import Contact, Institution, InstitutionName, Profile, Unit
 

@@ -2,14 +2,13 @@
 error and no request leaving the machine, speaks the chosen language, and is saved as a
 screenshot under docs/screenshots/ (the README shows them)."""
 
-
 import pytest
 from django.conf import settings
 
 from agreements.models import Agreement
 from conftest import log_in, screenshot_path
 from cooperation.demo import demo_load
-from cooperation.models import Visit
+from cooperation.visits.models import Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

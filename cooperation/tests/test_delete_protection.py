@@ -8,7 +8,6 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from agreements.models import Agreement
-from cooperation.models import FollowUpAction, Visit, VisitParticipant
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -21,6 +20,7 @@ from cooperation.tests.factories import (
     VisitFactory,
     VisitParticipantFactory,
 )
+from cooperation.visits.models import FollowUpAction, Visit, VisitParticipant
 from partners.models import Contact, Institution, InstitutionName
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,6 @@ from cooperation.lib.academic_years import (
 from cooperation.lib.env import email_settings, envbool, envint, envlist
 from cooperation.lib.permissions import can_change, changeable_by
 from cooperation.lib.text import fold
-from cooperation.models import FollowUpAction, Visit
 from cooperation.tests.factories import (
     AgreementFactory,
     ContactFactory,
@@ -36,6 +35,7 @@ from cooperation.tests.factories import (
     VisitFactory,
     make_user,
 )
+from cooperation.visits.models import FollowUpAction, Visit
 from mobility.models import Participant, Program
 from partners.models import Institution
 

@@ -10,8 +10,6 @@ from agreements.models import Agreement
 from agreements.tables import AgreementTable
 from cooperation.lib.choices import choice_label
 from cooperation.lib.listing import FastBoundRows, FastSelect
-from cooperation.models import Visit
-from cooperation.tables import VisitTable
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -19,6 +17,8 @@ from cooperation.tests.factories import (
     ProgramFactory,
     VisitFactory,
 )
+from cooperation.visits.models import Visit
+from cooperation.visits.tables import VisitTable
 from mobility.filters import ProgramFilter
 from mobility.models import Program
 from mobility.tables import ProgramTable

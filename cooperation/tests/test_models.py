@@ -11,7 +11,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from cooperation.models import FollowUpAction, Reminder, ReminderPolicy, Visit, VisitParticipant
+from cooperation.reminders.models import Reminder, ReminderPolicy
 from cooperation.tests.factories import (
     ContactFactory,
     FollowUpActionFactory,
@@ -19,6 +19,7 @@ from cooperation.tests.factories import (
     VisitFactory,
     VisitParticipantFactory,
 )
+from cooperation.visits.models import FollowUpAction, Visit, VisitParticipant
 
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 TODAY = datetime.date(2026, 3, 10)

@@ -13,10 +13,7 @@ from django.utils import translation
 
 from agreements.models import Agreement
 from agreements.tables import AgreementTable
-from cooperation.dashboard_views import ParticipantTable
 from cooperation.lib.table_rows import draw_rows, table_values
-from cooperation.models import Visit
-from cooperation.tables import VisitTable
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -25,8 +22,10 @@ from cooperation.tests.factories import (
     ProgramFactory,
     VisitFactory,
 )
+from cooperation.visits.models import Visit
+from cooperation.visits.tables import VisitTable
 from mobility.models import Participant, Program
-from mobility.tables import ProgramTable
+from mobility.tables import ParticipantTable, ProgramTable
 from partners.models import Institution
 from partners.tables import InstitutionTable
 

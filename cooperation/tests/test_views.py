@@ -9,7 +9,6 @@ import pytest
 import time_machine
 
 from agreements.models import Agreement, AgreementParty
-from cooperation.models import Gift, Outcome, Visit, VisitParticipant
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -21,6 +20,7 @@ from cooperation.tests.factories import (
     VisitParticipantFactory,
     make_user,
 )
+from cooperation.visits.models import Gift, Outcome, Visit, VisitParticipant
 
 # 1 October 2025, a Wednesday morning in Almaty.
 TODAY = datetime.datetime(2025, 10, 1, 9, 0, tzinfo=ZoneInfo("Asia/Almaty"))

@@ -1,8 +1,10 @@
+"""Visits and their rows in the Django admin (imported by cooperation/admin.py)."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.lib.admin import InstitutionNameSearchMixin, PortalAdmin, TabularInline
-from cooperation.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
+from cooperation.visits.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
 
 
 class VisitParticipantInline(TabularInline):
@@ -91,14 +93,3 @@ class GiftAdmin(PortalAdmin):
     search_fields = ["description", "counterpart", "visit__title"]
     autocomplete_fields = ["visit"]
     list_select_related = ["visit"]
-
-
-# The audit history, searchable by user, kind of record and date (cooperation/audit_admin.py);
-# the reminder log, notifications and policy (cooperation/reminders_admin.py).
-from cooperation import audit_admin, reminders_admin  # noqa: E402, F401
-
-# The calendar feed and API tokens (cooperation/api/admin.py).
-from cooperation.api import admin as token_admin  # noqa: E402, F401
-
-# The record of imports (cooperation/importing/admin.py).
-from cooperation.importing import admin as importing_admin  # noqa: E402, F401

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import View
 from django.views.generic.detail import SingleObjectMixin
 
-from cooperation.forms import FollowUpActionFormSet, GiftFormSet, OutcomeFormSet, ParticipantFormSet, VisitForm
 from cooperation.lib.views import ChangePermissionMixin, RecordWithRowsEditView
-from cooperation.models import FollowUpAction, Visit
-from cooperation.services import action_mark_done
+from cooperation.visits.forms import FollowUpActionFormSet, GiftFormSet, OutcomeFormSet, ParticipantFormSet, VisitForm
+from cooperation.visits.models import FollowUpAction, Visit
+from cooperation.visits.services import action_mark_done
 
 FORMSETS = {
     "participants": ParticipantFormSet,

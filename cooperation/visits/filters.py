@@ -13,7 +13,7 @@ from cooperation.lib.filters import (
     UnitFilter,
 )
 from cooperation.lib.regions import countries_in, region_choices
-from cooperation.models import FollowUpAction, Visit
+from cooperation.visits.models import FollowUpAction, Visit
 from mobility.filters import academic_year_choices
 from partners.models import Institution
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AreaOfCooperation
 from cooperation.lib.forms import DateInput, EntryFormMixin, RowFormMixin, https_formfield
-from cooperation.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
+from cooperation.visits.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
 from partners.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
 from partners.models import Contact, Institution, Unit
 

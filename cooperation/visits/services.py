@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.lib.history import save_with_history
-from cooperation.models import FollowUpAction
+from cooperation.visits.models import FollowUpAction
 
 
 def action_mark_done(

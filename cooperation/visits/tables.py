@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.lib.choices import choice_label
 from cooperation.lib.table_rows import joined, listed
-from cooperation.models import Visit
+from cooperation.visits.models import Visit
 
 
 class VisitTable(tables.Table):

@@ -9,7 +9,6 @@ from django.db import connection
 
 from agreements.models import AgreementParty, Signatory
 from conftest import service_missing
-from cooperation.models import Outcome, Visit
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -21,6 +20,7 @@ from cooperation.tests.factories import (
     SignatoryFactory,
     VisitFactory,
 )
+from cooperation.visits.models import Outcome, Visit
 from mobility.models import Participant, Program
 from partners.merging import institution_merge, institution_merge_preview
 from partners.models import Contact, Institution, InstitutionName, Tag

@@ -6,7 +6,6 @@ import factory
 import pytest
 import time_machine
 
-from cooperation.models import Outcome
 from cooperation.tests.factories import (
     AgreementPartyFactory,
     ContactFactory,
@@ -15,6 +14,7 @@ from cooperation.tests.factories import (
     ProgramFactory,
     VisitFactory,
 )
+from cooperation.visits.models import Outcome
 from partners.models import Institution
 
 LIST_URL = "/partners/"

@@ -16,9 +16,9 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
 from agreements.models import Agreement
+from cooperation.api.models import ApiToken
 from cooperation.api.tokens import token_issue
 from cooperation.api.views import PublicRateThrottle
-from cooperation.models import ApiToken
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from cooperation.api.models import ApiToken
 from cooperation.api.tokens import token_issue
-from cooperation.models import ApiToken, CalendarFeedToken, Visit, VisitParticipant
+from cooperation.calendar.models import CalendarFeedToken
 from cooperation.tests.factories import (
     AgreementFactory,
     FollowUpActionFactory,
@@ -18,6 +19,7 @@ from cooperation.tests.factories import (
     UnitFactory,
     VisitFactory,
 )
+from cooperation.visits.models import Visit, VisitParticipant
 
 ALMATY = ZoneInfo("Asia/Almaty")
 # 1 September 2025, 03:00 in Almaty: still 31 August in UTC, so "today" must be Almaty's.

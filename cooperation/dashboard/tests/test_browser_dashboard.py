@@ -12,7 +12,6 @@ from cooperation.demo import demo_load
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 @pytest.fixture
 def demo(transactional_db):
     demo_load(password="demo")

@@ -14,7 +14,6 @@ from django_countries import countries
 from openpyxl import load_workbook
 
 from agreements.models import Agreement, AgreementParty, Quota
-from cooperation.models import FollowUpAction, Visit
 from cooperation.tests.factories import (
     AgreementFactory,
     FollowUpActionFactory,
@@ -26,6 +25,7 @@ from cooperation.tests.factories import (
     VisitFactory,
     make_user,
 )
+from cooperation.visits.models import FollowUpAction, Visit
 from mobility.models import Participant
 from partners.models import Institution, Unit
 

@@ -14,9 +14,9 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Agreement, AgreementParty, Quota
-from cooperation.dashboard import dashboard_figures, default_filters
-from cooperation.models import FollowUpAction, Visit
+from cooperation.dashboard.selectors import dashboard_figures, default_filters
 from cooperation.tests.factories import ParticipantFactory, ProgramFactory, UserFactory
+from cooperation.visits.models import FollowUpAction, Visit
 from mobility.models import Participant, Program
 from partners.models import Institution, Unit
 
@@ -253,7 +253,7 @@ def test_the_dashboard_is_drawn_once_until_a_record_changes(client, rector, facu
 def test_the_worker_draws_the_default_dashboard_again_after_a_change(
     client, rector, faculty, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    from cooperation.dashboard_cache import records_changed
+    from cooperation.dashboard.cache import records_changed
     from cooperation.tasks import dashboard_warm
     from cooperation.tests.factories import AgreementPartyFactory
 

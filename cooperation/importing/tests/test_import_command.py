@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cooperation.importing.models import ImportBatch
-from cooperation.tests.test_import_helpers import csv_file, xlsx_file
+from cooperation.importing.tests.test_import_helpers import csv_file, xlsx_file
 from partners.models import Institution
 
 HEADERS = ["Official name", "Country", "City"]

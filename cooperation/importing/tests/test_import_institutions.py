@@ -8,8 +8,8 @@ import pytest
 
 from cooperation.importing.models import ImportBatch
 from cooperation.importing.services import ImportRefused, import_confirm, import_preview, import_undo
+from cooperation.importing.tests.test_import_helpers import csv_file, xlsx_file
 from cooperation.tests.factories import InstitutionFactory, InstitutionNameFactory
-from cooperation.tests.test_import_helpers import csv_file, xlsx_file
 from partners.models import Institution, InstitutionName
 
 HEADERS = ["Official name", "Country", "City", "Erasmus code", "PIC", "Name in Russian", "Kind"]

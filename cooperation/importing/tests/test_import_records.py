@@ -8,6 +8,7 @@ import pytest
 from agreements.models import Agreement
 from cooperation.importing.readers import ImportFileError
 from cooperation.importing.services import ImportRefused, import_confirm, import_preview, import_undo
+from cooperation.importing.tests.test_import_helpers import xlsx_file
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -16,7 +17,6 @@ from cooperation.tests.factories import (
     InstitutionNameFactory,
     ProgramFactory,
 )
-from cooperation.tests.test_import_helpers import xlsx_file
 from mobility.models import Participant
 from partners.models import Contact
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from cooperation.importing.models import ImportBatch
 from cooperation.importing.services import ImportRefused, import_confirm, import_preview, import_undo
+from cooperation.importing.tests.test_import_helpers import xlsx_file
 from cooperation.tests.factories import AgreementPartyFactory, InstitutionFactory
-from cooperation.tests.test_import_helpers import xlsx_file
 from partners.models import Institution, InstitutionName
 
 HEADERS = ["Official name", "Country", "City", "PIC", "Name in Russian"]

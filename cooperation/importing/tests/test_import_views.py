@@ -8,8 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cooperation.importing.models import ImportBatch
+from cooperation.importing.tests.test_import_helpers import xlsx_file
 from cooperation.tests.factories import InstitutionFactory
-from cooperation.tests.test_import_helpers import xlsx_file
 from partners.models import Institution
 
 ROWS = [["Gazi University", "Türkiye", "Ankara"], ["Hacetteppe University", "TR", ""], ["Bad Row", "Atlantis", ""]]

@@ -1,11 +1,11 @@
 """`python manage.py backup [--output FILE]`: the database and the uploaded documents in one
-archive (see cooperation/backup.py and docs/DEPLOYMENT.md for the schedule)."""
+archive (see cooperation/ops/backup.py and docs/DEPLOYMENT.md for the schedule)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from cooperation.backup import default_backup_path, make_backup
+from cooperation.ops.backup import default_backup_path, make_backup
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cooperation.backup import RestoreError, restore_backup
+from cooperation.ops.backup import RestoreError, restore_backup
 
 
 class Command(BaseCommand):

@@ -11,9 +11,9 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cooperation.models import Reminder
-from cooperation.notifications import ReminderNotDelivered, reminder_deliver
-from cooperation.reminders import KINDS, reminders_sweep
+from cooperation.reminders.delivery import ReminderNotDelivered, reminder_deliver
+from cooperation.reminders.models import Reminder
+from cooperation.reminders.sweep import KINDS, reminders_sweep
 
 
 def _day(text: str) -> datetime.date:

@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
 from agreements.models import Agreement, AgreementDocument, DocumentVersion
-from cooperation.backup import EXCLUDED, _database_is_empty
 from cooperation.demo import demo_load
+from cooperation.ops.backup import EXCLUDED, _database_is_empty
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

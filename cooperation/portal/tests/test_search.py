@@ -2,7 +2,7 @@
 
 import pytest
 
-from cooperation.search import HITS_PER_KIND
+from cooperation.portal.search import HITS_PER_KIND
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,

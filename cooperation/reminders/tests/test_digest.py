@@ -9,9 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from cooperation import roles
-from cooperation.digest import digest_contents, digest_record, week_start
-from cooperation.models import Reminder
-from cooperation.notifications import reminder_deliver
+from cooperation.reminders.delivery import reminder_deliver
+from cooperation.reminders.digest import digest_contents, digest_record, week_start
+from cooperation.reminders.models import Reminder
 from cooperation.tests.factories import (
     AgreementFactory,
     FollowUpActionFactory,

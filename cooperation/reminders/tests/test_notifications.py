@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperation import roles
-from cooperation.models import Notification, Reminder, ReminderPolicy, SweepRun
-from cooperation.notifications import notifications_mark_read, reminder_deliver
-from cooperation.reminders import reminders_sweep
+from cooperation.reminders.delivery import notifications_mark_read, reminder_deliver
+from cooperation.reminders.models import Notification, Reminder, ReminderPolicy, SweepRun
+from cooperation.reminders.sweep import reminders_sweep
 from cooperation.tests.factories import (
     AgreementFactory,
     FollowUpActionFactory,
@@ -286,7 +286,7 @@ def test_only_administrators_see_the_warning(client, office_user, clock):
     assert "Reminders have not run" not in client.get(reverse("dashboard")).content.decode()
 
 
-# The reminder log and the policy in the admin (cooperation/reminders_admin.py)
+# The reminder log and the policy in the admin (cooperation/reminders/admin.py)
 
 
 @pytest.fixture
@@ -296,7 +296,7 @@ def admin_pages(admin_user, client):
 
 
 def test_the_admin_shows_the_reminder_log_with_its_state(admin_pages, clock, agreement, settings):
-    settings.EMAIL_BACKEND = "cooperation.tests.test_reminders_sweep.RefusingBackend"
+    settings.EMAIL_BACKEND = "cooperation.reminders.tests.test_reminders_sweep.RefusingBackend"
     with pytest.raises(Exception):  # noqa: B017 (ReminderNotDelivered for the first one)
         deliver_all()
 
@@ -307,7 +307,7 @@ def test_the_admin_shows_the_reminder_log_with_its_state(admin_pages, clock, agr
 
 
 def test_an_administrator_sends_failed_reminders_again(admin_pages, clock, agreement, settings):
-    settings.EMAIL_BACKEND = "cooperation.tests.test_reminders_sweep.RefusingBackend"
+    settings.EMAIL_BACKEND = "cooperation.reminders.tests.test_reminders_sweep.RefusingBackend"
     with pytest.raises(Exception):  # noqa: B017
         deliver_all()
     failed = Reminder.objects.get(state="failed")

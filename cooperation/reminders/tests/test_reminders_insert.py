@@ -8,8 +8,8 @@ import zoneinfo
 
 import pytest
 
-from cooperation.models import Reminder
-from cooperation.reminders import _array_literal, _record
+from cooperation.reminders.models import Reminder
+from cooperation.reminders.sweep import _array_literal, _record
 from cooperation.tests.factories import make_user
 
 NOW = datetime.datetime(2026, 11, 25, 9, 30, 15, 123456, tzinfo=zoneinfo.ZoneInfo("Asia/Almaty"))
@@ -68,7 +68,7 @@ def test_what_is_recorded_is_not_recorded_again(db):
 
 
 def test_a_planned_reminder_is_built_as_with_keywords(db):
-    from cooperation.reminders import Due, Recipient, _reminder
+    from cooperation.reminders.sweep import Due, Recipient, _reminder
 
     due = Due("agreement_expiry", 7, datetime.date(2026, 12, 1), None, None)
     built = _reminder(due, 30, Recipient(None, "office@university.example", "mailbox:office"), now=NOW,

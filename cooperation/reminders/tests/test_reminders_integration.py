@@ -3,7 +3,7 @@
 Run with PostgreSQL (a worker process cannot see an in-memory SQLite test database):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coop_reminders \\
-        .venv/bin/pytest -m integration cooperation/tests/test_reminders_integration.py
+        .venv/bin/pytest -m integration cooperation/reminders/tests/test_reminders_integration.py
 
 The test process plays beat: it puts the tasks on the queues. The worker sends the e-mails to
 an aiosmtpd server listening on loopback, which records what it accepted.
@@ -32,8 +32,8 @@ from django.utils import timezone
 
 from conftest import service_missing
 from cooperation import roles
-from cooperation.models import Reminder, SweepRun
-from cooperation.reminders import reminders_sweep
+from cooperation.reminders.models import Reminder, SweepRun
+from cooperation.reminders.sweep import reminders_sweep
 from cooperation.tests.factories import AgreementFactory, UnitFactory, make_user
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -469,7 +469,7 @@ def test_an_outage_of_ten_days_sends_the_most_urgent_threshold_only(services, fa
 
 def test_the_sweep_costs_the_same_queries_for_20_and_2000_records(postgres, faculty, people):
     from agreements.models import Agreement
-    from cooperation.models import Visit
+    from cooperation.visits.models import Visit
 
     today = timezone.localdate()
 

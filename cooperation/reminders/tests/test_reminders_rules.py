@@ -6,8 +6,8 @@ import datetime
 import pytest
 import time_machine
 
-from cooperation.models import Reminder, ReminderPolicy, Visit
-from cooperation.reminders import (
+from cooperation.reminders.models import Reminder, ReminderPolicy
+from cooperation.reminders.sweep import (
     ACTION_DUE,
     VISIT_START,
     action_due,
@@ -20,6 +20,7 @@ from cooperation.reminders import (
     visits_due,
 )
 from cooperation.tests.factories import AgreementFactory, FollowUpActionFactory, VisitFactory, make_user
+from cooperation.visits.models import Visit
 
 D = datetime.date
 AGREEMENT_THRESHOLDS = (180, 90, 30, 7, 0)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from agreements.models import Agreement
 from agreements.services import agreement_renew
 from cooperation import roles
-from cooperation.models import Reminder, ReminderPolicy, SweepRun
-from cooperation.notifications import ReminderNotDelivered, reminder_deliver
-from cooperation.reminders import reminders_sweep
+from cooperation.reminders.delivery import ReminderNotDelivered, reminder_deliver
+from cooperation.reminders.models import Reminder, ReminderPolicy, SweepRun
+from cooperation.reminders.sweep import reminders_sweep
 from cooperation.tests.factories import AgreementFactory, VisitFactory, make_user
 
 D = datetime.date
@@ -185,7 +185,7 @@ def test_a_renewed_agreement_reminds_no_more_and_its_successor_starts_afresh(clo
 
 
 def test_a_failed_send_stays_failed_and_goes_out_on_retry(clock, agreement, settings):
-    settings.EMAIL_BACKEND = "cooperation.tests.test_reminders_sweep.RefusingBackend"
+    settings.EMAIL_BACKEND = "cooperation.reminders.tests.test_reminders_sweep.RefusingBackend"
     reminders_sweep()
     failures = []
     for reminder_id in Reminder.objects.mark_ready_for_queue(timezone.now()):
@@ -213,7 +213,7 @@ def test_a_failed_send_stays_failed_and_goes_out_on_retry(clock, agreement, sett
 
 
 def test_each_failure_doubles_the_wait_up_to_the_maximum(clock, agreement, settings):
-    settings.EMAIL_BACKEND = "cooperation.tests.test_reminders_sweep.RefusingBackend"
+    settings.EMAIL_BACKEND = "cooperation.reminders.tests.test_reminders_sweep.RefusingBackend"
     settings.REMINDER_RETRY_BASE_DELAY = 60
     settings.REMINDER_RETRY_MAX_DELAY = 300
     reminders_sweep()
@@ -231,7 +231,7 @@ def test_each_failure_doubles_the_wait_up_to_the_maximum(clock, agreement, setti
 
 
 def test_a_reminder_used_up_its_attempts_waits_for_an_administrator(clock, agreement, settings):
-    settings.EMAIL_BACKEND = "cooperation.tests.test_reminders_sweep.RefusingBackend"
+    settings.EMAIL_BACKEND = "cooperation.reminders.tests.test_reminders_sweep.RefusingBackend"
     settings.REMINDER_MAX_ATTEMPTS = 1
     reminders_sweep()
     reminder = Reminder.objects.get(recipient_key=f"mailbox:{MAILBOX}")

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from cooperation.models import Reminder, SweepRun
+from cooperation.reminders.models import Reminder, SweepRun
 from cooperation.tests.factories import AgreementFactory
 
 D = datetime.date
@@ -70,7 +70,7 @@ def test_it_refuses_a_malformed_date(db):
 
 
 def test_it_fails_loudly_when_mail_cannot_be_sent_and_keeps_the_reminders(agreement, settings):
-    settings.EMAIL_BACKEND = "cooperation.tests.test_reminders_sweep.RefusingBackend"
+    settings.EMAIL_BACKEND = "cooperation.reminders.tests.test_reminders_sweep.RefusingBackend"
 
     with pytest.raises(CommandError, match="2 reminders could not be sent"):
         run()

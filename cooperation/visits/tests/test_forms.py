@@ -1,7 +1,7 @@
 """The forms that enter a whole visit: the visit and its participants."""
 
-from cooperation.forms import ParticipantFormSet, VisitForm
-from cooperation.models import Visit
+from cooperation.visits.forms import ParticipantFormSet, VisitForm
+from cooperation.visits.models import Visit
 
 
 def test_the_visit_form_refuses_an_end_before_the_start(faculty):

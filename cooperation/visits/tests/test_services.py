@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from cooperation.models import FollowUpAction
-from cooperation.services import action_mark_done
 from cooperation.tests.factories import FollowUpActionFactory
+from cooperation.visits.models import FollowUpAction
+from cooperation.visits.services import action_mark_done
 
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 TODAY = datetime.date(2026, 3, 10)

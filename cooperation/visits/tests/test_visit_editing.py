@@ -2,8 +2,8 @@
 
 import pytest
 
-from cooperation.models import Visit
 from cooperation.tests.factories import InstitutionFactory, VisitFactory
+from cooperation.visits.models import Visit
 
 AGREED = [
     "International recognition of diplomas",

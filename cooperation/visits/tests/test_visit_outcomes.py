@@ -11,10 +11,10 @@ from playwright.sync_api import expect
 
 from conftest import log_in
 from cooperation import roles
-from cooperation.models import Outcome, Visit
 from cooperation.tests.browser_form import RenderedForm
 from cooperation.tests.db_state import changes_between, database_state
 from cooperation.tests.factories import InstitutionFactory, InstitutionNameFactory, UnitFactory, VisitFactory, make_user
+from cooperation.visits.models import Outcome, Visit
 from partners.models import Institution
 
 NOT_A_PARTNER = "{name} is not one of the visit&#x27;s partners: add it under Partners first."
