@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from cooperation.lib.listing import ListPageView
+from cooperation.lib.text import record_id
 from cooperation.lib.views import HistoryMixin, ViewPermissionMixin
 from mobility.filters import ParticipantFilter, ProgramFilter
 from mobility.models import Participant, Program
@@ -65,14 +66,14 @@ class ProgramDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
         """The ?page= asked for, else the page that holds ?participant=<id> (a link to one
         participant; the page links keep it in their query string, so ?page= comes first)."""
         page, wanted = self.request.GET.get("page"), self.request.GET.get("participant", "")
-        if page is not None or not wanted.isdigit():
+        if page is not None or record_id(wanted) is None:
             return page
         participants = self.object.participants.all()
-        name = participants.filter(pk=wanted).values_list("full_name", flat=True).first()
+        name = participants.filter(pk=record_id(wanted)).values_list("full_name", flat=True).first()
         if name is None:
             return page
         # How many come before it in PARTICIPANT_ORDER (full name, then id).
-        before = participants.filter(Q(full_name__lt=name) | Q(full_name=name, pk__lt=int(wanted))).count()
+        before = participants.filter(Q(full_name__lt=name) | Q(full_name=name, pk__lt=record_id(wanted))).count()
         return before // self.PARTICIPANTS_PER_PAGE + 1
 
 

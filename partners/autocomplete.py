@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.views import View
 
+from cooperation.lib.text import record_id
 from cooperation.lib.views import ViewPermissionMixin
 from partners.models import Contact, Institution
 
@@ -41,8 +42,8 @@ class ContactAutocompleteView(ViewPermissionMixin, View):
         if query:
             contacts = contacts.filter(Q(full_name__icontains=query) | Q(native_name__icontains=query))
         institution_id = request.GET.get("institution", "")
-        if institution_id.isdigit():
-            contacts = contacts.filter(institution_id=int(institution_id))
+        if record_id(institution_id) is not None:
+            contacts = contacts.filter(institution_id=record_id(institution_id))
         return JsonResponse(
             {
                 "results": [
@@ -73,7 +74,7 @@ class AutocompleteSelect(forms.Select):
         # Only the selected choice (and the empty one) is rendered: the rest come from the endpoint.
         # A form sent back with a value that is no id ("abc", or too big for the database's
         # integer) re-renders with its error, not a 500.
-        chosen = {str(item) for item in value if str(item).isdigit() and int(item) < 2**63}
+        chosen = {record_id(item) for item in value} - {None}
         queryset = self.choices.queryset.filter(pk__in=chosen) if chosen else self.choices.queryset.none()
         self.choices.queryset = queryset
         return super().optgroups(name, value, attrs)

@@ -15,3 +15,13 @@ def fold(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.translate(_FOLD_MAP)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def record_id(text) -> int | None:
+    """The record id a request parameter names, or None: only ASCII digits count ("¹" and "١"
+    pass str.isdigit() but are no id) and only what a bigint column can hold."""
+    text = str(text)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number < 2**63 else None

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import ListView
 
+from cooperation.lib.text import record_id
 from cooperation.lib.views import ViewPermissionMixin
 from cooperation.reminders.delivery import notifications_mark_read
 from cooperation.reminders.models import Notification
@@ -24,16 +25,16 @@ class NotificationListView(ViewPermissionMixin, ListView):
     def post(self, request, *args, **kwargs):
         """open=<id>: mark read and go to the record; read=<id>: mark read; read=all: all of them."""
         back = reverse("notifications")
-        if request.POST.get("open", "").isdigit():
-            notification = get_object_or_404(Notification, pk=request.POST["open"], user=request.user)
+        if record_id(request.POST.get("open", "")) is not None:
+            notification = get_object_or_404(Notification, pk=record_id(request.POST["open"]), user=request.user)
             notifications_mark_read(user=request.user, notification_id=notification.pk)
             safe = url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()})
             return HttpResponseRedirect(notification.url if notification.url and safe else back)
         target = request.POST.get("read", "")
         if target == "all":
             notifications_mark_read(user=request.user)
-        elif target.isdigit():
-            notification = get_object_or_404(Notification, pk=target, user=request.user)
+        elif record_id(target) is not None:
+            notification = get_object_or_404(Notification, pk=record_id(target), user=request.user)
             notifications_mark_read(user=request.user, notification_id=notification.pk)
         page = request.POST.get("page", "")
-        return HttpResponseRedirect(f"{back}?page={page}" if page.isdigit() else back)
+        return HttpResponseRedirect(f"{back}?page={page}" if record_id(page) is not None else back)

@@ -330,3 +330,13 @@ def test_a_date_in_kazakh():
 def test_a_number_in_kazakh():
     with translation.override("kk"):
         assert number_format(1234.5, 1, force_grouping=True) == "1\xa0234,5"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("42", 42), ("0", 0), ("¹", None), ("١٢", None), ("-1", None), ("1e3", None), ("", None), (str(2**63), None)],
+)
+def test_a_record_id_is_ascii_digits_a_bigint_holds(text, expected):
+    from cooperation.lib.text import record_id
+
+    assert record_id(text) == expected

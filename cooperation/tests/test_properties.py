@@ -292,14 +292,15 @@ def test_an_impossible_id_in_a_row_is_refused_not_a_500(client, world, name):
 
 # Found by the fuzzing above only by chance: 9223372036854775808 (one past the largest bigint) in
 # a multi-select was a 500 on SQLite (OverflowError binding id__in). Each of these goes into each
-# select of each entry page, every run.
+# select of each entry page, every run. So is a Unicode digit ("¹") in an autocomplete select,
+# which passed its isdigit() check and failed int() (cooperation/lib/text.py record_id).
 IMPOSSIBLE_IDS = [
     "9223372036854775808",  # one past the largest bigint
     "-9223372036854775809",  # one before the smallest
     "2147483648",  # one past the largest integer
-    "99999999999999999999",
+    "¹",  # a digit to str.isdigit(), no number to int(): the visit page's fuzzing found it
     "0",
-    "-1",
+    "١",  # an Arabic-Indic one
     "1e3",
     "abc",
 ]

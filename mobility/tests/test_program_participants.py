@@ -123,3 +123,12 @@ def test_a_participants_own_address_opens_the_page_that_holds_it(client, office_
     assert response.status_code == 200
     assert response.context["participants"].number == 2
     assert f'id="participant-{last.pk}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("wanted", ["¹", "١", str(2**63), "abc"])
+def test_a_participant_link_that_names_no_id_opens_the_first_page(client, office_user, program, sixty, wanted):
+    client.force_login(office_user)
+
+    response = client.get(program.get_absolute_url(), {"participant": wanted})
+
+    assert response.status_code == 200

@@ -339,3 +339,12 @@ def test_an_administrator_changes_the_thresholds_and_nonsense_is_refused(admin_p
     assert refused.status_code == 200 and "whole numbers of days" in refused.content.decode()
     assert ReminderPolicy.load().thresholds(Reminder.Kind.AGREEMENT_EXPIRY) == (120, 30, 0)
     assert ReminderPolicy.load().thresholds(Reminder.Kind.AGREEMENT_NOTICE) == ()
+
+
+@pytest.mark.parametrize("field", ["open", "read", "page"])
+def test_the_notifications_page_takes_no_unicode_digit_for_an_id(client, office_user, field):
+    client.force_login(office_user)
+
+    response = client.post(reverse("notifications"), {field: "¹"})
+
+    assert response.status_code in (302, 404)
