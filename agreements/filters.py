@@ -6,15 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agreements.models import IN_FORCE, Agreement, AgreementParty, AreaOfCooperation
-from cooperation.lib.filters import (
-    CountryFilter,
-    DateInput,
-    DrillDownFilterSet,
-    PartnerFilter,
-    SearchFilter,
-    UnitFilter,
-)
+from cooperation.lib.filters import CountryFilter, DateInput, DrillDownFilterSet, SearchFilter
 from cooperation.lib.regions import countries_in, region_choices
+from partners.filters import PartnerFilter, UnitFilter
 from partners.models import Institution
 
 STATES = [(IN_FORCE, pgettext_lazy("agreement state", "In force (active or expiring)")), *Agreement.State.choices]

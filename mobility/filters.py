@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Direction, Quota
 from cooperation.lib.academic_years import academic_year_of
-from cooperation.lib.filters import CountryFilter, DrillDownFilterSet, PartnerFilter, SearchFilter, UnitFilter
+from cooperation.lib.filters import CountryFilter, DrillDownFilterSet, SearchFilter
 from cooperation.lib.regions import countries_in, region_choices
 from mobility.models import Participant, Program
+from partners.filters import PartnerFilter, UnitFilter
 from partners.models import Institution
 
 

@@ -1,10 +1,35 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lib.filters import CountryFilter, DateInput, DrillDownFilterSet, SearchFilter, unit_and_children
+from cooperation.lib.filters import CountryFilter, DateInput, DrillDownFilterSet, SearchFilter
 from cooperation.lib.regions import countries_in, region_choices
-from partners.models import Institution, Tag, Unit
+from partners.models import Institution, Tag, Unit, unit_and_children
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    """A unit and the units under it: a faculty's list includes its departments' records."""
+
+    def __init__(self, field_name, **kwargs):
+        kwargs.setdefault("label", _("Unit"))
+        kwargs.setdefault("empty_label", _("All"))
+        super().__init__(field_name=field_name, queryset=Unit.objects.filter(is_active=True), **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": unit_and_children(value)})
+
+
+class PartnerFilter(django_filters.ModelChoiceFilter):
+    """A list's records with one partner institution, by its id: what a partner's page links to
+    ("show all"). Always hidden: a select of every partner would be thousands of options. The
+    filterset says how its records have a partner (`method`)."""
+
+    def __init__(self, method: str, **kwargs):
+        kwargs.setdefault("label", _("Partner"))
+        super().__init__(queryset=Institution.objects.all(), method=method, widget=forms.HiddenInput(), **kwargs)
 
 
 class InstitutionFilter(DrillDownFilterSet):

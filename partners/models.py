@@ -51,6 +51,11 @@ class Unit(models.Model):
         return self.short_name or self.name
 
 
+def unit_and_children(unit: "Unit"):
+    """A unit and the units under it: what a list, or the dashboard, counts as the unit's."""
+    return Unit.objects.filter(Q(pk=unit.pk) | Q(parent=unit))
+
+
 class Profile(models.Model):
     """What the portal knows about one of our users beyond Django's User."""
 

@@ -35,11 +35,10 @@ from agreements.models import (
     in_force_condition,
 )
 from cooperation.lib.academic_years import academic_year_bounds, academic_year_of, previous_academic_year, years_before
-from cooperation.lib.filters import unit_and_children
 from cooperation.lib.regions import REGIONS, countries_in
 from cooperation.visits.models import FollowUpAction, Visit
 from mobility.models import Participant
-from partners.models import Institution, Unit, partner_by_condition
+from partners.models import Institution, Unit, partner_by_condition, unit_and_children
 
 UPCOMING_VISITS_WITHIN = datetime.timedelta(days=30)
 LIST_LENGTH = 15

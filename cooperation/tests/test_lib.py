@@ -340,3 +340,22 @@ def test_a_record_id_is_ascii_digits_a_bigint_holds(text, expected):
     from cooperation.lib.text import record_id
 
     assert record_id(text) == expected
+
+
+def test_lib_imports_no_apps_models():
+    """cooperation/lib/ serves every app, so it may import none of them (ARCHITECTURE.md)."""
+    import ast
+
+    lib = Path(__file__).resolve().parents[1] / "lib"
+    apps = ("partners", "agreements", "mobility", "cooperation.")
+    found = []
+    for module in sorted(lib.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            found += [
+                f"{module.name}: {name}"
+                for name in names
+                if name.startswith(apps) and not name.startswith(("cooperation.lib", "cooperation.roles"))
+            ]
+    assert found == []

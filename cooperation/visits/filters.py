@@ -4,17 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.lib.academic_years import academic_year_bounds
-from cooperation.lib.filters import (
-    CountryFilter,
-    DateInput,
-    DrillDownFilterSet,
-    PartnerFilter,
-    SearchFilter,
-    UnitFilter,
-)
+from cooperation.lib.filters import CountryFilter, DateInput, DrillDownFilterSet, SearchFilter
 from cooperation.lib.regions import countries_in, region_choices
 from cooperation.visits.models import FollowUpAction, Visit
 from mobility.filters import academic_year_choices
+from partners.filters import PartnerFilter, UnitFilter
 from partners.models import Institution
 
 PERIODS = [("upcoming", _("Upcoming")), ("past", _("Past"))]
