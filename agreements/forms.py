@@ -2,6 +2,7 @@
 signatories, its quotas and a first document."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,7 @@ class AgreementForm(EntryFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.keep_current_choice("responsible_unit", Unit.objects.filter(is_active=True))
+        self.keep_current_choice("responsible_person", get_user_model().objects.filter(is_active=True))
         if self.instance.pk:
             # Once entered, the status moves only by the actions on the agreement's page
             # (sign, terminate, renew), each with its own rule.

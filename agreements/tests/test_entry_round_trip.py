@@ -193,3 +193,16 @@ def test_parties_entered_in_the_admin_with_one_order_are_not_renumbered(client, 
     agreement.parties.update(order=0)
 
     assert_untouched_save_changes_nothing(client, reverse("agreements:agreement-edit", args=[agreement.pk]))
+
+
+def test_a_departed_colleague_is_offered_only_where_they_are_already_named(client, office_user, agreement):
+    client.force_login(office_user)
+    departed = agreement.responsible_person
+    departed.is_active = False
+    departed.save()
+
+    new = RenderedForm.get(client, reverse("agreements:agreement-create"))
+    edit = RenderedForm.get(client, reverse("agreements:agreement-edit", args=[agreement.pk]))
+
+    assert str(departed.pk) not in new.controls["responsible_person"].options
+    assert edit["responsible_person"] == str(departed.pk)
