@@ -2,14 +2,23 @@ import datetime
 
 import django_filters
 from django.db.models import Exists, OuterRef
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
-from agreements.models import IN_FORCE, Agreement, AgreementParty, AreaOfCooperation
+from agreements.models import DORMANT_AFTER_YEARS, IN_FORCE, Agreement, AgreementParty, AreaOfCooperation
 from cooperation.lib.filters import CountryFilter, DateInput, DrillDownFilterSet, SearchFilter
 from cooperation.lib.regions import countries_in, region_choices
 from partners.filters import PartnerFilter, UnitFilter
 from partners.models import Institution
+
+
+def dormant_label() -> str:
+    years = DORMANT_AFTER_YEARS
+    return ngettext(
+        "Dormant (no mobility or visit for %(years)s year)", "Dormant (no mobility or visit for %(years)s years)", years
+    ) % {"years": years}
+
 
 STATES = [(IN_FORCE, pgettext_lazy("agreement state", "In force (active or expiring)")), *Agreement.State.choices]
 EXPIRING_WITHIN = [
@@ -41,7 +50,7 @@ class AgreementFilter(DrillDownFilterSet):
     signed_from = django_filters.DateFilter(label=_("Signed from"), method="signed_between", widget=DateInput())
     signed_until = django_filters.DateFilter(label=_("Signed until"), method="signed_between", widget=DateInput())
     dormant = django_filters.BooleanFilter(
-        label=_("Dormant (no mobility or visit for two years)"),
+        label=lazy(dormant_label, str)(),
         method="is_dormant",
         widget=django_filters.widgets.BooleanWidget(),
     )

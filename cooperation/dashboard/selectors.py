@@ -23,9 +23,11 @@ from django.db.models.functions import TruncQuarter, TruncYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_countries import countries
 
 from agreements.models import (
+    DORMANT_AFTER_YEARS,
     EXPIRING_SOON,
     Agreement,
     AgreementParty,
@@ -261,7 +263,8 @@ def figure_agreements_expiring(*, filters: DashboardFilters) -> Figure:
     before = filters.previous()
     return _kind_figure(
         "agreements_expiring",
-        _("Agreements expiring within 90 days"),
+        ngettext_lazy("Agreements expiring within %(days)s day", "Agreements expiring within %(days)s days", "days")
+        % {"days": EXPIRING_SOON.days},
         agreements_filtered(filters=filters),
         expiring_condition(EXPIRING_SOON, filters.as_of),
         expiring_condition(EXPIRING_SOON, before.as_of),
@@ -616,7 +619,12 @@ def list_dormant_agreements(*, filters: DashboardFilters) -> AttentionList:
     rows, total = _first_rows(_agreement_rows(dormant), "signed_on", "pk")
     return AttentionList(
         "dormant",
-        _("Dormant agreements (in force, no mobility and no visit for two years)"),
+        ngettext_lazy(
+            "Dormant agreements (in force, no mobility and no visit for %(years)s year)",
+            "Dormant agreements (in force, no mobility and no visit for %(years)s years)",
+            "years",
+        )
+        % {"years": DORMANT_AFTER_YEARS},
         rows,
         total,
         _agreement_url(filters, dormant="true"),

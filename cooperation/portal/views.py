@@ -4,7 +4,7 @@ import datetime
 
 from django.views.generic import TemplateView
 
-from agreements.models import Agreement
+from agreements.models import EXPIRING_SOON, Agreement
 from cooperation.lib.views import ViewPermissionMixin
 from cooperation.visits.models import FollowUpAction, Visit
 
@@ -19,7 +19,7 @@ class HomeView(ViewPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["expiring_agreements"] = (
-            Agreement.objects.expiring(within=datetime.timedelta(days=90))
+            Agreement.objects.expiring(within=EXPIRING_SOON)
             .select_related("responsible_unit")
             .prefetch_related("parties__institution", "parties__unit")
             .order_by("expires_on")[:10]
@@ -33,4 +33,5 @@ class HomeView(ViewPermissionMixin, TemplateView):
         context["overdue_actions"] = (
             FollowUpAction.objects.overdue().select_related("visit", "owner").order_by("due_on")[:10]
         )
+        context["expiring_days"] = EXPIRING_SOON.days
         return context

@@ -237,3 +237,23 @@ def test_each_dashboard_figure_links_to_a_list_with_as_many_rows(client, rector,
         response = client.get(url.replace("&amp;", "&"))
         assert response.context["table"].paginator.count == int(figure), url
     assert len(links) == 8
+
+
+@pytest.mark.parametrize(
+    "language, expiring, dormant",
+    [
+        ("en", "Agreements expiring within 90 days", "Dormant (no mobility or visit for 2 years)"),
+        ("ru", "Соглашения, истекающие в течение 90 дней", "Бездействующие (2 года без мобильности и визитов)"),
+        ("kk", "90 күн ішінде аяқталатын келісімдер", "Әрекетсіз (2 жыл бойы ұтқырлық та, сапар да жоқ)"),
+    ],
+)
+def test_the_periods_in_labels_are_the_rules_own(client, office_user, language, expiring, dormant):
+    """"90 days" and "2 years" are EXPIRING_SOON and DORMANT_AFTER_YEARS, said in each language."""
+    client.force_login(office_user)
+    client.cookies["django_language"] = language
+
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    agreements = client.get("/agreements/", {"dormant": "true"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert expiring in home
+    assert dormant in agreements
