@@ -248,7 +248,7 @@ def test_each_dashboard_figure_links_to_a_list_with_as_many_rows(client, rector,
     ],
 )
 def test_the_periods_in_labels_are_the_rules_own(client, office_user, language, expiring, dormant):
-    """"90 days" and "2 years" are EXPIRING_SOON and DORMANT_AFTER_YEARS, said in each language."""
+    """ "90 days" and "2 years" are EXPIRING_SOON and DORMANT_AFTER_YEARS, said in each language."""
     client.force_login(office_user)
     client.cookies["django_language"] = language
 
