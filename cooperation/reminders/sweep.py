@@ -19,14 +19,14 @@ from itertools import chain
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from agreements import reminders as agreement_rules
 from agreements.models import Agreement
 from agreements.reminders import DateWindow, Due
 from cooperation import roles
-from cooperation.reminders.models import Reminder, ReminderPolicy, SweepRun
+from cooperation.reminders.models import REMINDER_KEY, Reminder, ReminderPolicy, SweepRun
 from cooperation.visits.models import FollowUpAction, Visit
 from mobility import reminders as mobility_rules
 from mobility.models import Participant, Program
@@ -276,7 +276,7 @@ def reminders_sweep(
         report.released = Reminder.objects.release_stuck(started_at)
         # Most of what is due today was recorded on earlier days: inserting only the rest keeps
         # a daily sweep short. The unique constraint still decides when two sweeps race.
-        _record(_not_recorded(report.planned + report.missed))
+        Reminder.objects.record(_not_recorded(report.planned + report.missed))
         report.superseded = _skip_stale(on=on, current_due_dates=current_due_dates, thresholds=thresholds)
         SweepRun.objects.create(
             on=on,
@@ -329,71 +329,16 @@ def _reminder_fields() -> list[tuple]:
     return _REMINDER_FIELDS
 
 
-# Field types whose Python values psycopg2 sends as they are, with nothing for Django to prepare.
-_PLAIN_TYPES = {
-    "CharField", "TextField", "BigIntegerField", "PositiveBigIntegerField", "IntegerField",
-    "PositiveIntegerField", "SmallIntegerField", "PositiveSmallIntegerField", "DateField",
-    "DateTimeField", "BooleanField", "ForeignKey",
-}  # fmt: skip
-
-
-def _record(reminders: list[Reminder]) -> None:
-    """Reminder.objects.record(), faster for the tens of thousands of rows a fresh installation
-    owes on its first sweep: on PostgreSQL one INSERT ... SELECT FROM unnest(one array per
-    column) ON CONFLICT DO NOTHING, the values taken as they are from the instances (Django's
-    bulk_create prepares each of the ~20 values of each row, most of the first sweep's time).
-    The unique constraint still decides, as in record()."""
-    if not reminders:
-        return
-    columns = [column for column in Reminder._meta.concrete_fields if not column.primary_key]
-    if (
-        connection.vendor != "postgresql"
-        or any(column.get_internal_type() not in _PLAIN_TYPES for column in columns)
-        # What bulk_create would set on the way in (none today).
-        or any(getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False) for column in columns)
-    ):
-        Reminder.objects.record(reminders)
-        return
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(column.column) for column in columns)
-    arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
-    # Each column as one array literal: PostgreSQL reads '{...}' quickly, where the ARRAY[...]
-    # psycopg2 would write is an expression per value for the parser.
-    values = [_array_literal([getattr(reminder, column.attname) for reminder in reminders]) for column in columns]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(Reminder._meta.db_table)} ({names}) SELECT * FROM unnest({arrays}) "
-            "ON CONFLICT DO NOTHING",
-            values,
-        )
-
-
-def _array_literal(values: list) -> str:
-    """A PostgreSQL array literal: every value quoted (backslash before " and \\), NULL bare."""
-    items = []
-    for value in values:
-        if value is None:
-            items.append("NULL")
-            continue
-        text = value.isoformat() if isinstance(value, datetime.date) else str(value)
-        items.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return "{" + ",".join(items) + "}"
-
-
-def _key(reminder: Reminder) -> tuple:
-    return (reminder.kind, reminder.item_id, reminder.due_on, reminder.threshold_days, reminder.recipient_key)
-
-
 def _not_recorded(planned: list[Reminder]) -> list[Reminder]:
     if not planned:
         return []
     earliest = min(reminder.due_on for reminder in planned)
     recorded = set(
         Reminder.objects.filter(kind__in={reminder.kind for reminder in planned}, due_on__gte=earliest).values_list(
-            "kind", "item_id", "due_on", "threshold_days", "recipient_key"
+            *REMINDER_KEY
         )
     )
-    return [reminder for reminder in planned if _key(reminder) not in recorded]
+    return [reminder for reminder in planned if reminder.key not in recorded]
 
 
 STALE_BATCH = 5000

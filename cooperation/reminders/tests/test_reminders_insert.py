@@ -1,15 +1,14 @@
-"""The sweep's fast insert of reminders on PostgreSQL (cooperation.reminders._record): the same
-rows as Reminder.objects.record(), and the unique constraint still decides.
+"""Reminder.objects.record()'s fast insert on PostgreSQL (one INSERT from unnest): the same rows
+as Django's bulk_create, and the unique constraint on REMINDER_KEY still decides.
 
-Runs its PostgreSQL half with DATABASE_URL=postgres://...; on SQLite _record() is record()."""
+Runs its PostgreSQL half with DATABASE_URL=postgres://...; on SQLite record() is bulk_create."""
 
 import datetime
 import zoneinfo
 
 import pytest
 
-from cooperation.reminders.models import Reminder
-from cooperation.reminders.sweep import _array_literal, _record
+from cooperation.reminders.models import Reminder, array_literal
 from cooperation.tests.factories import make_user
 
 NOW = datetime.datetime(2026, 11, 25, 9, 30, 15, 123456, tzinfo=zoneinfo.ZoneInfo("Asia/Almaty"))
@@ -17,8 +16,8 @@ NASTY = ["plain", 'with "quotes"', "back\\slash", "comma, and {braces}", "NULL",
 
 
 def test_array_literal_quotes_everything():
-    assert _array_literal([1, None, 'a"b', "c\\d"]) == '{"1",NULL,"a\\"b","c\\\\d"}'
-    assert _array_literal([datetime.date(2026, 1, 2), NOW]) == '{"2026-01-02","2026-11-25T09:30:15.123456+05:00"}'
+    assert array_literal([1, None, 'a"b', "c\\d"]) == '{"1",NULL,"a\\"b","c\\\\d"}'
+    assert array_literal([datetime.date(2026, 1, 2), NOW]) == '{"2026-01-02","2026-11-25T09:30:15.123456+05:00"}'
 
 
 def reminders(user) -> list[Reminder]:
@@ -49,12 +48,12 @@ def stored() -> list[tuple]:
 
 
 @pytest.mark.django_db
-def test_records_what_record_records(db):
+def test_records_what_bulk_create_records(db):
     user = make_user("office-mailbox-owner")
-    Reminder.objects.record(reminders(user))
+    Reminder.objects.bulk_create(reminders(user), ignore_conflicts=True)
     expected = stored()
     Reminder.objects.all().delete()
-    _record(reminders(user))
+    Reminder.objects.record(reminders(user))
     assert stored() == expected
     assert {row[11] for row in expected} == set(NASTY)
 
@@ -62,8 +61,8 @@ def test_records_what_record_records(db):
 @pytest.mark.django_db
 def test_what_is_recorded_is_not_recorded_again(db):
     user = make_user("office-mailbox-owner")
-    _record(reminders(user)[:3])
-    _record(reminders(user))
+    Reminder.objects.record(reminders(user)[:3])
+    Reminder.objects.record(reminders(user))
     assert Reminder.objects.count() == len(NASTY)
 
 
