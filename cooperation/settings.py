@@ -321,6 +321,8 @@ REMINDER_RETRY_MAX_DELAY = envint("REMINDER_RETRY_MAX_DELAY", 6 * 60 * 60)
 REMINDER_MAX_ATTEMPTS = envint("REMINDER_MAX_ATTEMPTS", 50)
 # The language of the e-mails to the office's shared mailbox.
 REMINDER_MAILBOX_LANGUAGE = envstr("REMINDER_MAILBOX_LANGUAGE", LANGUAGE_CODE)
+# How a reminder reaches its recipient, in this order (cooperation/reminders/channels.py).
+REMINDER_CHANNELS = ["cooperation.reminders.channels.Bell", "cooperation.reminders.channels.Email"]
 # Administrators are warned when no sweep has finished for this long (it runs every morning).
 REMINDER_SWEEP_LATE_HOURS = envint("REMINDER_SWEEP_LATE_HOURS", 26)
 # The weekly digest looks this many days ahead.

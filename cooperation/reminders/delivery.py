@@ -2,23 +2,22 @@
 
 A reminder is claimed before it is sent: only the worker whose UPDATE moves it from pending
 (or failed) to sending goes on, so a reminder queued twice is sent once. It is then sent as
-an e-mail in the recipient's language, HTML and plain text, with a link to the record, and
-shown under the bell in the portal. A failure is written on the reminder (error, attempts,
+a message in the recipient's language with a link to the record, through each channel of
+settings.REMINDER_CHANNELS (cooperation/reminders/channels.py: the bell in the portal, e-mail). A failure is written on the reminder (error, attempts,
 next attempt) and raised to the caller, which retries with backoff; nothing is swallowed.
 """
 
 import datetime
 import logging
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from cooperation.reminders import digest, sweep
+from cooperation.reminders.channels import channels
 from cooperation.reminders.models import Notification, Reminder
 
 logger = logging.getLogger(__name__)
@@ -65,16 +64,12 @@ def reminder_deliver(*, reminder_id: int, on: datetime.date | None = None) -> Re
         message = _compose(reminder, on=on, language=language)
         if message is None:
             return _finish(reminder, Reminder.State.SKIPPED, skip_reason=Reminder.SkipReason.CHANGED)
-        address = user.email if user is not None else reminder.email
-        if user is not None and reminder.kind != Reminder.Kind.DIGEST:
-            Notification.objects.get_or_create(
-                reminder=reminder, defaults={"user": user, "message": message.subject[:500], "url": message.path}
-            )
-        if address:
-            _send_email(reminder, message, address)
+        recorded = {}
+        for channel in channels():  # the bell, e-mail: cooperation/reminders/channels.py
+            recorded.update(channel.deliver(reminder, message))
     except Exception as error:  # any failure (SMTP, network, template) is recorded and retried
         raise _fail(reminder, error, now) from error
-    return _finish(reminder, Reminder.State.SENT, email=address, language=language, sent_at=timezone.now())
+    return _finish(reminder, Reminder.State.SENT, language=language, sent_at=timezone.now(), **recorded)
 
 
 def _language(reminder: Reminder) -> str:
@@ -117,21 +112,6 @@ def _compose(reminder: Reminder, *, on: datetime.date, language: str) -> Message
         text = render_to_string(f"{name}-body.txt", context)
         html = render_to_string(f"{name}-body.html", context)
     return Message(subject=subject, text=text, html=html, url=context["url"], path=path)
-
-
-def _send_email(reminder: Reminder, message: Message, address: str) -> None:
-    host = urlparse(settings.SITE_URL).hostname or "cooperation.invalid"
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[address],
-        # The same reminder always carries the same Message-ID, so a mail system that sees
-        # it twice (a send repeated after a crash) can tell.
-        headers={"Message-ID": f"<reminder-{reminder.pk}@{host}>", "Auto-Submitted": "auto-generated"},
-    )
-    email.attach_alternative(message.html, "text/html")
-    email.send(fail_silently=False)
 
 
 def _finish(reminder: Reminder, state: str, **fields) -> Reminder:

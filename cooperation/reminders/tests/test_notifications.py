@@ -348,3 +348,35 @@ def test_the_notifications_page_takes_no_unicode_digit_for_an_id(client, office_
     response = client.post(reverse("notifications"), {field: "¹"})
 
     assert response.status_code in (302, 404)
+
+
+class Logbook:
+    """A third channel, as an SMS or Telegram one would be: one class named in the settings."""
+
+    delivered: list = []
+
+    def deliver(self, reminder, message):
+        Logbook.delivered.append((reminder.recipient_key, message.subject))
+        return {}
+
+
+def test_a_channel_named_in_the_settings_gets_every_reminder_beside_email_and_the_bell(clock, agreement, settings):
+    settings.REMINDER_CHANNELS = [*settings.REMINDER_CHANNELS, f"{__name__}.Logbook"]
+    Logbook.delivered = []
+
+    deliver_all()
+
+    assert sorted(key for key, _subject in Logbook.delivered) == sorted(
+        Reminder.objects.filter(state=Reminder.State.SENT).values_list("recipient_key", flat=True)
+    )
+    assert len(mail.outbox) == len(Logbook.delivered)
+    assert Notification.objects.count() == 1
+
+
+def test_without_the_email_channel_no_email_goes(clock, agreement, settings):
+    settings.REMINDER_CHANNELS = ["cooperation.reminders.channels.Bell"]
+
+    deliver_all()
+
+    assert mail.outbox == []
+    assert Notification.objects.count() == 1
