@@ -70,7 +70,7 @@ def agreement_related_visits(*, agreement: Agreement, limit: int = 10):
     visit_model = apps.get_model("cooperation", "Visit")
     partner_ids = [party.institution_id for party in agreement.parties.all() if party.institution_id]
     # A union of the two ways in (cooperation.lib.queries): an OR over both many-to-many joins
-    # needed a DISTINCT over every visit of the partners (30 ms for nine busy partners).
+    # needed a DISTINCT over every visit of the partners.
     related = pk_in_any(
         visit_model.agreements_signed.through.objects.filter(agreement=agreement).values("visit_id"),
         visit_model.partners.through.objects.filter(institution__in=partner_ids).values("visit_id"),

@@ -101,9 +101,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiles the plans of the portal's short queries for longer than they run:
-    # with it off, the agreement search took 210 ms instead of 364, the global search 160 instead
-    # of 639 (bench/pages.py, 50,000 agreements; docs/PERFORMANCE.md).
+    # PostgreSQL's JIT compiles the plans of the portal's short queries for longer than they run
+    # (the searches measured in docs/PERFORMANCE.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -285,7 +284,7 @@ LOGGING = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Reminders (issue 4): queues, routes and the defaults of the reminder policy.
+# Reminders: queues, routes and the defaults of the reminder policy.
 # ---------------------------------------------------------------------------------------------
 # The sweep, the retries and the digest run on "reminders"; each e-mail is one task on "email",
 # so a slow mail server never holds up the sweep. The worker of `make run` consumes both.

@@ -190,8 +190,8 @@ class BulkSeeder:
     def _vacuum(self) -> None:
         """VACUUM ANALYZE on PostgreSQL, as autovacuum does some time after a big load: fresh
         planner statistics, and the trigram indexes' pending lists merged. Until then every
-        search reads those unsorted lists whole (GIN's fast update): a visit search took 50 ms
-        of SQL instead of 10 on freshly seeded data. Not inside a transaction (a test's), where
+        search reads those unsorted lists whole (GIN's fast update), several times slower on
+        freshly seeded data. Not inside a transaction (a test's), where
         VACUUM cannot run."""
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             return

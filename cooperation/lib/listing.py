@@ -175,7 +175,7 @@ def filter_form_key(form: forms.Form, request) -> str:
     return hashlib.sha256(repr(described).encode()).hexdigest()
 
 
-# --- Speed (issue 7): what django-tables2 and Django's form widgets do per cell and per option,
+# --- Speed: what django-tables2 and Django's form widgets do per cell and per option,
 # done the same way with less work. A list page draws 50 rows x 7-9 cells and a filter form with
 # 250 countries; an export draws thousands of rows.
 

@@ -8,7 +8,7 @@ def pk_in_any(*querysets: QuerySet) -> Q:
     a search whose "or" spans several indexed columns and other tables.
 
     Written as one filter with an OR over an EXISTS, PostgreSQL reads the whole table and tests
-    each row (43 ms over 50,000 agreements, bench/pages.py); each branch of a UNION uses its own
-    index, a trigram or a foreign key, and only the rows found are joined back (4 ms)."""
+    each row; each branch of a UNION uses its own index, a trigram or a foreign key, and only the
+    rows found are joined back (docs/PERFORMANCE.md has the figures)."""
     first, *others = (queryset.order_by() for queryset in querysets)
     return Q(pk__in=first.union(*others))
