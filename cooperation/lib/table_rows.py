@@ -5,8 +5,8 @@ tenth of the cost.
 
 django-tables2 does a dozen lookups for every cell of every row (the accessor, the model field,
 get_FOO_display, the render method's signature, the column's attributes) and the template engine
-a dozen more to print it; a page of 50 rows by 7 columns spent two thirds of its time there
-. Here each column is looked at once per page and becomes a small function of the
+a dozen more to print it; a page of 50 rows by 7 columns spent two thirds of its time there.
+Here each column is looked at once per page and becomes a small function of the
 record (`_cell_function`); a column this module does not know how to draw keeps django-tables2's
 own cell (`BoundRow.get_cell`), so nothing is drawn differently, only faster.
 `cooperation/tests/test_table_rows.py` checks both ways give the same HTML for every list.
