@@ -79,8 +79,7 @@ def test_changing_one_quotas_places_changes_only_that(client, office_user, agree
     client.force_login(office_user)
     url = reverse("agreements:agreement-edit", args=[agreement.pk])
     incoming = agreement.quotas.get(direction=Quota.Direction.INCOMING)
-    form = RenderedForm.get(client, url)
-    index = next(i for i in range(5) if form[f"quotas-{i}-id"] == str(incoming.pk))
+    index = RenderedForm.get(client, url).row_index("quotas", incoming.pk)
 
     assert_one_change(
         client, url, f"quotas-{index}-places", "5", table="agreements.Quota", pk=incoming.pk, fields={"places"}

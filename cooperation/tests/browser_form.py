@@ -176,6 +176,12 @@ class RenderedForm:
     def names(self) -> list[str]:
         return list(self.controls)
 
+    def row_index(self, prefix: str, pk) -> int:
+        """The index of the formset row the page rendered for the stored row `pk` (rows are in
+        the page's order, which may not be the order they were entered in)."""
+        total = int(self[f"{prefix}-TOTAL_FORMS"])
+        return next(index for index in range(total) if self[f"{prefix}-{index}-id"] == str(pk))
+
     # --- sending it -------------------------------------------------------------------------
 
     def entries(self, submitter: str | None = None) -> list[tuple[str, str]]:

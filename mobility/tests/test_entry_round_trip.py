@@ -94,11 +94,6 @@ def program_url(program):
     return reverse("mobility:program-edit", args=[program.pk])
 
 
-def row_of(form: RenderedForm, prefix: str, pk: int) -> int:
-    """The index of the formset row the page rendered for the stored row `pk`."""
-    return next(index for index in range(int(form[f"{prefix}-TOTAL_FORMS"])) if form[f"{prefix}-{index}-id"] == str(pk))
-
-
 def test_the_program_page_renders_what_is_stored(client, office_user, program):
     client.force_login(office_user)
     form = RenderedForm.get(client, program_url(program))
@@ -111,7 +106,7 @@ def test_the_program_page_renders_what_is_stored(client, office_user, program):
     assert sorted(form["partners"]) == sorted(str(pk) for pk in program.partners.values_list("pk", flat=True))
     assert form["participants-INITIAL_FORMS"] == "3"
     for participant in program.participants.all():
-        index = row_of(form, "participants", participant.pk)
+        index = form.row_index("participants", participant.pk)
         assert form[f"participants-{index}-email"] == participant.email
         assert form[f"participants-{index}-partner_institution"] == str(participant.partner_institution_id)
 
@@ -136,55 +131,31 @@ def test_a_coordinators_untouched_save_of_their_units_program_changes_nothing(cl
     assert_untouched_save_changes_nothing(client, program_url(program))
 
 
-def test_changing_one_participants_email_changes_only_that_participant(client, office_user, program):
+@pytest.mark.parametrize(
+    "name, field, value",
+    [
+        ("Li Wei", "email", "wei.li@xju.edu.cn"),
+        ("Dr. Mehmet Kaya", "ends_on", "2026-01-31"),
+        # The rows are in name order: the renamed one moves, and is still the same row.
+        ("Aruzhan Sadykova", "full_name", "Sadykova Aruzhan"),
+    ],
+)
+def test_changing_one_field_of_one_participant_changes_only_that_participant(
+    client, office_user, program, name, field, value
+):
     client.force_login(office_user)
     url = program_url(program)
-    li_wei = program.participants.get(full_name="Li Wei")
-    index = row_of(RenderedForm.get(client, url), "participants", li_wei.pk)
+    participant = program.participants.get(full_name=name)
+    index = RenderedForm.get(client, url).row_index("participants", participant.pk)
 
     assert_one_change(
         client,
         url,
-        f"participants-{index}-email",
-        "wei.li@xju.edu.cn",
+        f"participants-{index}-{field}",
+        value,
         table="mobility.Participant",
-        pk=li_wei.pk,
-        fields={"email"},
-    )
-
-
-def test_changing_one_participants_end_date_changes_only_that_participant(client, office_user, program):
-    client.force_login(office_user)
-    url = program_url(program)
-    kaya = program.participants.get(full_name="Dr. Mehmet Kaya")
-    index = row_of(RenderedForm.get(client, url), "participants", kaya.pk)
-
-    assert_one_change(
-        client,
-        url,
-        f"participants-{index}-ends_on",
-        "2026-01-31",
-        table="mobility.Participant",
-        pk=kaya.pk,
-        fields={"ends_on"},
-    )
-
-
-def test_renaming_a_participant_changes_only_that_participant(client, office_user, program):
-    # The rows are in name order: the renamed one moves, and is still the same row.
-    client.force_login(office_user)
-    url = program_url(program)
-    sadykova = program.participants.get(full_name="Aruzhan Sadykova")
-    index = row_of(RenderedForm.get(client, url), "participants", sadykova.pk)
-
-    assert_one_change(
-        client,
-        url,
-        f"participants-{index}-full_name",
-        "Sadykova Aruzhan",
-        table="mobility.Participant",
-        pk=sadykova.pk,
-        fields={"full_name"},
+        pk=participant.pk,
+        fields={field},
     )
 
 

@@ -79,11 +79,6 @@ def contact_url(contact):
     return reverse("partners:contact-edit", args=[contact.institution_id, contact.pk])
 
 
-def row_of(form: RenderedForm, prefix: str, pk: int) -> int:
-    """The index of the formset row the page rendered for the stored row `pk`."""
-    return next(index for index in range(int(form[f"{prefix}-TOTAL_FORMS"])) if form[f"{prefix}-{index}-id"] == str(pk))
-
-
 # --- the partner page -------------------------------------------------------------------------
 
 
@@ -116,7 +111,7 @@ def test_changing_one_name_variant_changes_only_that_variant(client, office_user
     client.force_login(office_user)
     url = partner_url(partner)
     kazakh = partner.names.get(language="kk")
-    index = row_of(RenderedForm.get(client, url), "names", kazakh.pk)
+    index = RenderedForm.get(client, url).row_index("names", kazakh.pk)
 
     assert_one_change(
         client,
@@ -217,7 +212,7 @@ def test_a_name_variant_is_removed_only_when_its_remove_box_is_ticked(client, of
     url = partner_url(partner)
     chinese = partner.names.get(language="zh")
     form = RenderedForm.get(client, url)
-    index = row_of(form, "names", chinese.pk)
+    index = form.row_index("names", chinese.pk)
     assert form[f"names-{index}-DELETE"] == [], "no Remove box is ticked on a page as rendered"
     form.check(f"names-{index}-DELETE")
     before = database_state()
