@@ -572,7 +572,7 @@ class AttentionList:
     url: str = ""
 
 
-def _within(queryset, relation: str, filtered):
+def _narrowed_to(queryset, relation: str, filtered):
     """queryset narrowed to the rows whose `relation` is among `filtered`, only when the
     dashboard's filters narrow that at all: "IN (every agreement)" still costs a join."""
     return queryset.filter(**{f"{relation}__in": filtered}) if filtered.query.where else queryset
@@ -605,7 +605,7 @@ def list_expiring_agreements(*, filters: DashboardFilters) -> AttentionList:
 
 
 def list_overdue_actions(*, filters: DashboardFilters) -> AttentionList:
-    overdue = _within(FollowUpAction.objects.overdue(filters.today), "visit", visits_filtered(filters=filters))
+    overdue = _narrowed_to(FollowUpAction.objects.overdue(filters.today), "visit", visits_filtered(filters=filters))
     rows, total = _first_rows(overdue.select_related("visit", "owner"), "due_on", "pk")
     for action in rows:
         action.days_overdue = (filters.today - action.due_on).days
@@ -648,7 +648,7 @@ def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
         & ~Q(year_programs__participants__status=Participant.Status.WITHDRAWN),
     )
     quotas = (
-        _within(Quota.objects.all(), "agreement", agreements_filtered(filters=filters))
+        _narrowed_to(Quota.objects.all(), "agreement", agreements_filtered(filters=filters))
         .filter(academic_year=filters.academic_year)
         .exclude(agreement__status__in=Agreement.UNSIGNED)
         .annotate(year_programs=year_programs)
