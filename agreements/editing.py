@@ -11,7 +11,6 @@ from django.views.generic import UpdateView
 from agreements.forms import AgreementForm, PartyFormSet, QuotaFormSet
 from agreements.models import Agreement
 from agreements.services import agreement_set_parties
-from cooperation.lib.history import save_with_history
 from cooperation.lib.permissions import is_office, user_unit_id
 from cooperation.lib.views import ChangePermissionMixin, FormPageMixin
 from partners.models import Unit
@@ -71,12 +70,9 @@ class AgreementEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
                 self.get_context_data(form=form, party_formset=party_formset, quota_formset=quota_formset)
             )
         with transaction.atomic():
-            agreement = form.save(commit=False)
-            if agreement.pk is None:
-                agreement.created_by = request.user
-            if self.object is None or form.has_changed():  # a save with no change is no change
-                save_with_history(agreement, user=request.user, reason="Edited" if self.object else "Entered")
-                form.save_m2m()
+            if self.object is None:
+                form.instance.created_by = request.user
+            agreement = form.save_record(user=request.user)
             agreement_set_parties(agreement=agreement, rows=party_formset.rows(), user=request.user)
             quota_formset.instance = agreement
             quota_formset.save()

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import UpdateView
 
-from cooperation.lib.history import save_with_history
 from cooperation.lib.views import ChangePermissionMixin, FormPageMixin
 from partners.forms import ContactForm, InstitutionForm, InstitutionNameFormSet
 from partners.models import Contact, Institution
@@ -77,10 +76,7 @@ class InstitutionEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
                 )
         try:
             with transaction.atomic():
-                institution = form.save(commit=False)
-                if self.object is None or form.has_changed():  # a save with no change is no change
-                    save_with_history(institution, user=request.user, reason="Edited" if self.object else "Entered")
-                    form.save_m2m()
+                institution = form.save_record(user=request.user)
                 names_formset.instance = institution
                 names_formset.save()
         except IntegrityError:
@@ -127,10 +123,8 @@ class ContactEditView(ChangePermissionMixin, UpdateView):
         return super().get_context_data(institution=self.institution, **kwargs)
 
     def form_valid(self, form):
-        contact = form.save(commit=False)
-        contact.institution = self.institution
-        if self.object is None or form.has_changed():  # a save with no change is no change
-            save_with_history(contact, user=self.request.user, reason="Edited" if self.object else "Entered")
+        form.instance.institution = self.institution
+        contact = form.save_record(user=self.request.user)
         messages.success(self.request, _("The contact is saved."))
         return redirect(self.institution.get_absolute_url() + f"#contact-{contact.pk}")
 

@@ -6,6 +6,8 @@ from django import forms
 from django.db import models
 from django.utils.functional import cached_property
 
+from cooperation.lib.history import save_with_history
+
 
 def https_formfield(model_field, **kwargs):
     """A ModelForm's formfield_callback: a web address typed without a scheme ("gazi.edu.tr") is
@@ -64,6 +66,17 @@ class EntryFormMixin:
                 if isinstance(stored, str):
                     cleaned[name] = stored
         return cleaned
+
+    def save_record(self, *, user):
+        """The form's record, saved with who did it in its history, only when it is new or
+        something changed: a save with no change is no change (no history entry, no new
+        updated_at). Set what the form does not hold on `self.instance` first."""
+        new = self.instance.pk is None
+        record = self.save(commit=False)
+        if new or self.has_changed():
+            save_with_history(record, user=user, reason="Entered" if new else "Edited")
+            self.save_m2m()
+        return record
 
     def keep_current_choice(self, name: str, choices: models.QuerySet) -> None:
         """Offer `choices`, and the record's own value(s) of the field even if not among them."""

@@ -8,7 +8,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import UpdateView
 
-from cooperation.lib.history import save_with_history
 from cooperation.lib.permissions import can_change, is_office, user_unit_id
 
 
@@ -108,10 +107,7 @@ class RecordWithRowsEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
             messages.error(request, self.not_saved_message)
             return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
         with transaction.atomic():
-            record = form.save(commit=False)
-            if self.object is None or form.has_changed():  # a save with no change is no change
-                save_with_history(record, user=request.user, reason="Edited" if self.object else "Entered")
-                form.save_m2m()
+            record = form.save_record(user=request.user)
             for formset in formsets.values():
                 formset.instance = record
                 formset.save()
