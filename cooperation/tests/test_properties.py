@@ -9,8 +9,6 @@ exercised without changing this file.
 
 import copy
 import datetime
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 import lxml.html
 import pytest
@@ -21,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agreements.models import AgreementParty
-from cooperation.tests.browser_form import RenderedForm
+from cooperation.tests.browser_form import Control, RenderedForm
 from cooperation.tests.db_state import changes_between, database_state
 from cooperation.tests.entry_pages import ROW
 from cooperation.tests.factories import (
@@ -46,77 +44,11 @@ FUZZ = settings(
 )
 
 
-@dataclass
-class Field:
-    name: str
-    kind: str  # text, hidden, checkbox, radio, select, textarea, date, number, email, url...
-    value: str = ""
-    options: list[str] = field(default_factory=list)
-    multiple: bool = False
-    checked: list[str] = field(default_factory=list)
-
-
-class FormReader(HTMLParser):
-    """The fields of every <form> on a page, as a browser would send them."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-        self.form = None
-        self.select = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.form = {
-                "method": (attrs.get("method") or "get").lower(),
-                "action": attrs.get("action") or "",
-                "fields": {},
-            }
-            self.forms.append(self.form)
-            return
-        if self.form is None or (tag in ("input", "select", "textarea") and not attrs.get("name")):
-            return
-        fields = self.form["fields"]
-        if tag == "input":
-            kind = (attrs.get("type") or "text").lower()
-            if kind in ("submit", "button", "image", "reset", "file"):
-                return
-            name, value = attrs["name"], attrs.get("value", "")
-            if kind in ("checkbox", "radio"):
-                entry = fields.setdefault(name, Field(name, kind, multiple=kind == "checkbox"))
-                entry.options.append(value or "on")
-                if "checked" in attrs:
-                    entry.checked.append(value or "on")
-            else:
-                fields[name] = Field(name, kind, value)
-        elif tag == "select":
-            self.select = fields[attrs["name"]] = Field(attrs["name"], "select", multiple="multiple" in attrs)
-        elif tag == "option" and self.select is not None:
-            value = attrs.get("value", "")
-            self.select.options.append(value)
-            if "selected" in attrs:
-                self.select.checked.append(value)
-        elif tag == "textarea":
-            fields[attrs["name"]] = Field(attrs["name"], "textarea")
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.form = None
-        elif tag == "select":
-            self.select = None
-
-
-def entry_form(client, url: str) -> dict[str, Field]:
-    """The page's entry form: the POST form with the most fields (not the language switcher)."""
-    response = client.get(url)
-    assert response.status_code == 200, url
-    reader = FormReader()
-    reader.feed(response.content.decode())
-    forms = [form for form in reader.forms if form["method"] == "post" and form["action"] in ("", url)]
-    fields = max(forms, key=lambda form: len(form["fields"]))["fields"]
-    # The "add a row" template (static/js/formset.js copies it) is not sent by a browser.
-    return {name: entry for name, entry in fields.items() if "__prefix__" not in name}
+def entry_form(client, url: str) -> dict[str, Control]:
+    """The page's entry form as a browser builds its submission (browser_form.py), less its file
+    inputs (the fuzzing sends text)."""
+    controls = RenderedForm.get(client, url).controls
+    return {name: control for name, control in controls.items() if control.kind != "file"}
 
 
 # What a careless, hurried or hostile user might type into any box.
@@ -165,17 +97,17 @@ DATES = st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999,
 GARBAGE = st.one_of(NASTY, ANY_TEXT, NUMBERS, DATES)
 
 
-def value_for(entry: Field, ids: list[str]):
+def value_for(entry: Control, ids: list[str]):
     """A strategy for what is sent for one field (None: the field is left out)."""
-    if entry.kind in ("checkbox", "radio") or entry.kind == "select" and entry.multiple:
+    if entry.kind in ("checkbox", "radio", "select-multiple"):
         subsets = st.lists(st.sampled_from(entry.options or [""]), max_size=3, unique=True)
-        return st.one_of(st.just(entry.checked), subsets, st.lists(GARBAGE, max_size=2))
+        return st.one_of(st.just(entry.values), subsets, st.lists(GARBAGE, max_size=2))
     if entry.name.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")):
         # Mostly left alone, so that the rows are validated; sometimes tampered with. (Not with
         # a huge count: Django then builds up to 1000 extra rows, which is slow but not wrong.)
         tampered = st.sampled_from(["", "-1", "abc", "1e3", "5", "\x00"])
         return st.one_of(st.just(entry.value), st.just(entry.value), st.just(entry.value), tampered, st.none())
-    choices = [st.just(entry.value), GARBAGE, st.none()]
+    choices = [st.just(entry.value or ""), GARBAGE, st.none()]
     if entry.kind == "select":
         choices.append(st.sampled_from(entry.options or [""]))
         choices.append(st.sampled_from(ids))  # ids of records that exist (the autocomplete fields)
@@ -184,7 +116,7 @@ def value_for(entry: Field, ids: list[str]):
     return st.one_of(*choices)
 
 
-def submissions(fields: dict[str, Field], ids: list[str]):
+def submissions(fields: dict[str, Control], ids: list[str]):
     strategies = {name: value_for(entry, ids) for name, entry in fields.items()}
     return st.fixed_dictionaries(strategies).map(
         lambda data: {name: value for name, value in data.items() if value is not None}
