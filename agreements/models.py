@@ -14,7 +14,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import npgettext, pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cooperation.lib.academic_years import (
@@ -374,6 +374,18 @@ class Agreement(models.Model):
         if days <= EXPIRING_SOON.days:
             return self.State.EXPIRING
         return self.State.ACTIVE
+
+    def state_text(self, on: datetime.date | None = None) -> str:
+        """The state in words, with the days left while it is expiring."""
+        state = self.state(on)
+        if state != self.State.EXPIRING:
+            return str(state.label)
+        days = self.days_left(on)
+        if days == 0:
+            return pgettext("agreement state", "Expires today")
+        return npgettext("agreement state", "Expiring in %(days)s day", "Expiring in %(days)s days", days) % {
+            "days": days
+        }
 
     def renewal_chain(self) -> list["Agreement"]:
         """Every agreement of the chain this one belongs to, oldest first."""
