@@ -14,7 +14,7 @@ from drf_spectacular.drainage import has_override
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import generics, serializers
 
 
 class PortalFilterExtension(DjangoFilterExtension):
@@ -54,25 +54,31 @@ class PortalAutoSchema(AutoSchema):
     """Describes the refusals each endpoint can answer with, not only its 200, so that every
     response, refusals included, can be checked against the schema (test_api.py)."""
 
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
-        if direction != "response":
-            return responses
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
         view = self.view
+        responses = operation.setdefault("responses", {})
+        listing = getattr(view, "action", None) == "list" or isinstance(view, generics.ListAPIView)
+        error_schema = self.resolve_serializer(ErrorSerializer, "response").ref
 
         def error(code: str, description: str) -> None:
-            responses[code] = self._get_response_for_code(ErrorSerializer, code, direction=direction)
-            responses[code]["description"] = description
+            media_types = self.map_renderers("media_type")
+            responses[code] = {
+                "content": {media_type: {"schema": error_schema} for media_type in media_types},
+                "description": description,
+            }
 
         if view.authentication_classes:
             error("401", "No token, or one that is unknown or revoked.")
             error("403", "The user holds no role in the portal.")
-        if self._is_list_view() and getattr(view, "filterset_class", None):
+        if listing and getattr(view, "filterset_class", None):
             responses["400"] = FILTER_ERRORS
-        if "{" in self.path:
+        if "{" in path:
             error("404", "There is no such record.")
-        elif self._is_list_view():
+        elif listing:
             error("404", "There is no such page.")
         if view.throttle_classes:
             error("429", "Too many requests from this address: try again after Retry-After seconds.")
-        return responses
+        return operation
