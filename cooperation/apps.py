@@ -9,9 +9,7 @@ class CooperationConfig(AppConfig):
     def ready(self):
         from cooperation.dashboard import cache as dashboard_cache
         from cooperation.lib import lookups, protection
-        from cooperation.lib.i18n import install_language_fallbacks
 
-        install_language_fallbacks()
         lookups.register()  # an id too big for any column is an unknown id, not a 500
         protection.connect()  # a partner or agreement others link to is never deleted silently
         dashboard_cache.connect()  # a changed record makes the cached dashboards stale

@@ -170,9 +170,9 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 # Kazakh strings that neither we nor a library translated fall back to Russian, which every
-# reader of the Kazakh interface also reads, rather than to English (cooperation/lib/i18n.py).
-LANGUAGE_FALLBACKS = {"kk": "ru"}
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# reader of the Kazakh interface also reads, rather than to English: locale/fallback holds them,
+# written by scripts/compile_messages.py (`make messages`).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "fallback"]
 # Django ships no Kazakh date and number formats; ours are in cooperation/formats/kk/.
 FORMAT_MODULE_PATH = ["cooperation.formats"]
 TIME_ZONE = "Asia/Almaty"
