@@ -24,9 +24,9 @@ class AgreementListView(ListPageView):
         return (
             Agreement.objects.select_related("responsible_unit")
             .prefetch_related(
-                # A plain list, not a queryset per row (cooperation/lib/table_rows.py listed()).
+                # A plain list, not a queryset per row (cooperation/lib/tables.py prefetched()).
                 Prefetch(
-                    "parties", AgreementParty.objects.select_related("institution", "unit"), to_attr="listed_parties"
+                    "parties", AgreementParty.objects.select_related("institution", "unit"), to_attr="prefetched_parties"
                 )
             )
             .order_by(F("signed_on").desc(nulls_first=True), "-pk")

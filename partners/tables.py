@@ -3,31 +3,20 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lib.choices import choice_label
+from cooperation.lib.tables import ListTable
 from partners.models import Institution
 
+NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
-class InstitutionTable(tables.Table):
-    name = tables.Column(
-        verbose_name=_("Name"),
-        order_by=("name",),
-        attrs={"td": {"class": "col-title"}},
-    )
+
+class InstitutionTable(ListTable):
+    name = tables.Column(verbose_name=_("Name"), order_by=("name",), attrs={"td": {"class": "col-title"}})
     short_name = tables.Column(verbose_name=_("Short name"), visible=False)
     kind = tables.Column(verbose_name=_("Kind"))
-    country = tables.Column(
-        verbose_name=_("Country"),
-        order_by=("country", "name"),
-        # Through the code, so that django-tables2 does not call get_country_display(): it
-        # builds the whole list of countries on every call (a few ms a row).
-        accessor="country__code",
-        empty_values=(),
-    )
+    country = tables.Column(verbose_name=_("Country"), order_by=("country", "name"))
     city = tables.Column(verbose_name=_("City"))
-    agreements_in_force = tables.Column(
-        verbose_name=_("Agreements in force"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
-    )
-    status = tables.Column(verbose_name=_("Status"), empty_values=())
+    agreements_in_force = tables.Column(verbose_name=_("Agreements in force"), attrs=NUMBER)
+    status = tables.Column(verbose_name=_("Status"))
     erasmus_code = tables.Column(verbose_name=_("Erasmus code"), visible=False)
     pic = tables.Column(verbose_name=_("PIC"), visible=False)
     website = tables.Column(verbose_name=_("Website"), visible=False)
@@ -40,8 +29,8 @@ class InstitutionTable(tables.Table):
         attrs = {"id": "institution-table"}
         orderable = True
 
-    # The cells, in Python rather than a template each: a list page draws hundreds
-    # (cooperation/lib/table_rows.py).
+    STATUS_COLOURS = {"active": "success", "prospective": "info"}
+
     def render_name(self, record):
         html = format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.name)
         if record.short_name:
@@ -51,27 +40,60 @@ class InstitutionTable(tables.Table):
             html += format_html('\n<div class="small text-body-secondary">{}</div>', part_of)
         return html
 
+    def render_short_name(self, record):
+        return record.short_name or self.EMPTY
+
+    def render_kind(self, record):
+        return self.choice_label(record, "kind")
+
     def render_country(self, record):
+        # The country's name from django-countries' Country object, not get_country_display(),
+        # which builds the whole list of countries on every call.
         country = record.country
         return format_html(
             '<span class="text-nowrap"><span aria-hidden="true">{}</span> {}</span>', country.unicode_flag, country.name
         )
 
+    def render_city(self, record):
+        return record.city or self.EMPTY
+
+    def render_agreements_in_force(self, record):
+        return record.agreements_in_force
+
     def render_status(self, record):
         colour = self.STATUS_COLOURS.get(record.status, "secondary")
-        return format_html('<span class="badge text-bg-{}">{}</span>', colour, choice_label(record, "status"))
+        return format_html('<span class="badge text-bg-{}">{}</span>', colour, self.choice_label(record, "status"))
 
-    STATUS_COLOURS = {"active": "success", "prospective": "info"}
+    def render_erasmus_code(self, record):
+        return record.erasmus_code or self.EMPTY
 
-    # What the export writes: plain values, not the page's markup.
+    def render_pic(self, record):
+        return record.pic or self.EMPTY
+
+    def render_website(self, record):
+        return record.website or self.EMPTY
+
+    # What the export writes where the cell's markup is not the value.
     def value_name(self, record):
         return record.name
 
     def value_country(self, record):
         return str(record.country.name)
 
-    def value_kind(self, record):
-        return choice_label(record, "kind")
+    def value_short_name(self, record):
+        return record.short_name
+
+    def value_city(self, record):
+        return record.city
+
+    def value_erasmus_code(self, record):
+        return record.erasmus_code
+
+    def value_pic(self, record):
+        return record.pic
+
+    def value_website(self, record):
+        return record.website
 
     def value_status(self, record):
-        return choice_label(record, "status")
+        return self.choice_label(record, "status")

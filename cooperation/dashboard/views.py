@@ -1,4 +1,4 @@
-"""The rector's dashboard: the page, its Excel workbook and its PDF report, all drawn from the
+"""The rector's dashboard: the page, its Excel workbook and its PDF report, all computed from the
 selectors of cooperation/dashboard/selectors.py with the same filters. The list of mobility
 participants its mobility figures open is mobility/views.py `ParticipantListView`."""
 
@@ -12,7 +12,7 @@ from cooperation.dashboard import selectors
 from cooperation.dashboard.cache import cached_dashboard, dashboard_key
 from cooperation.dashboard.export import dashboard_pdf, dashboard_workbook
 from cooperation.lib.filters import country_choices
-from cooperation.lib.listing import XLSX_CONTENT_TYPE, FastSelect
+from cooperation.lib.listing import XLSX_CONTENT_TYPE, filter_form_key
 from cooperation.lib.regions import region_choices
 from cooperation.lib.views import ViewPermissionMixin
 from mobility.filters import academic_year_choices
@@ -32,7 +32,7 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Drawn when the form is: this year's choices, names in the user's language.
+        # Read when the form is made: this year's choices, names in the user's language.
         self.fields["academic_year"].choices = academic_year_choices()
         self.fields["academic_year"].initial = selectors.default_filters().academic_year
         self.fields["country"].choices = ALL + country_choices()
@@ -40,16 +40,8 @@ class DashboardFilterForm(forms.Form):
         self.fields["partner_kind"].choices = ALL + list(Institution.Kind.choices)
 
     def selects(self) -> list[tuple]:
-        """(bound field, its <select>): drawn by the list pages' FastSelect, Django's markup
-        written in Python (a template per option over 250 countries cost more than the rest of
-        a cached dashboard)."""
-        return [
-            (
-                field,
-                FastSelect(choices=field.field.choices).render(field.html_name, field.value(), _select_attrs(field)),
-            )
-            for field in self
-        ]
+        """(bound field, its <select> with the portal's classes)."""
+        return [(field, field.as_widget(attrs=_select_attrs(field))) for field in self]
 
     def dashboard_filters(self) -> selectors.DashboardFilters:
         """The filters chosen, the current academic year where none is. A value that is not
@@ -106,12 +98,15 @@ class DashboardView(DashboardMixin, TemplateView):
     template_name = "cooperation/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        # The page's body is cached drawn (the template's {% cache %} under cache_key): the
-        # figures are read from the cache, or drawn, only when that fragment is missing.
-        filters = self.dashboard_form().dashboard_filters()
+        # The page's body is cached rendered (the template's {% cache %} under cache_key): the
+        # figures are read from the cache, or computed, only when that fragment is missing. The
+        # filter form is cached as the list pages' is (a select of every country costs more
+        # than the rest of a cached page).
+        form = self.dashboard_form()
+        filters = form.dashboard_filters()
         data = SimpleLazyObject(self.dashboard_data)
 
-        def chart_data() -> dict:  # called by the template, when it draws the fragment
+        def chart_data() -> dict:  # called by the template, when it renders the fragment
             return {
                 "charts": [chart.as_json() for chart in data["charts"]],
                 "map": data["map"],
@@ -120,7 +115,8 @@ class DashboardView(DashboardMixin, TemplateView):
 
         query = self.request.GET.urlencode()
         return super().get_context_data(
-            form=self.dashboard_form(),
+            form=form,
+            filter_form_key=filter_form_key(form, self.request),
             chart_data=chart_data,
             query=f"?{query}" if query else "",
             cache_key=dashboard_key(filters),

@@ -12,32 +12,21 @@ import io
 from collections.abc import Iterable, Iterator
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.http import StreamingHttpResponse
-from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.columns import Column, ManyToManyColumn, TemplateColumn
-from django_tables2.columns.linkcolumn import BaseLinkColumn
-from django_tables2.rows import BoundRow, BoundRows
-from django_tables2.utils import A
-from django_tables2.utils import signature as tables2_signature
+from django_tables2 import SingleTableMixin
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
-from cooperation.lib.choices import display_label, has_default_display
-from cooperation.lib.table_rows import table_values
 from cooperation.lib.views import ViewPermissionMixin
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -89,7 +78,8 @@ def _counted_or_estimated(object_list) -> int | None:
 
 
 class ListPageView(ViewPermissionMixin, SingleTableMixin, FilterView):
-    """A list page. Subclasses set model, filterset_class, table_class, and the texts below."""
+    """A list page. Subclasses set model, filterset_class, table_class (a cooperation.lib.tables.ListTable),
+    and the texts below."""
 
     template_name = "list_page.html"
     table_pagination = {"per_page": 50}
@@ -103,17 +93,6 @@ class ListPageView(ViewPermissionMixin, SingleTableMixin, FilterView):
 
     def get_table_pagination(self, table):
         return False if self.export_format else super().get_table_pagination(table)
-
-    def get_table(self, **kwargs):
-        """SingleTableMixin.get_table(), with rows that render faster (FastBoundRow)."""
-        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
-        table.rows = FastBoundRows(data=table.data, table=table, pinned_data=table.pinned_data)
-        return RequestConfig(self.request, paginate=self.get_table_pagination(table)).configure(table)
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        _fast_selects(filterset.form)
-        return filterset
 
     @property
     def export_format(self) -> str | None:
@@ -141,14 +120,14 @@ class ListPageView(ViewPermissionMixin, SingleTableMixin, FilterView):
             table = context["table"]
             stamp = timezone.localdate().isoformat()
             filename = f"{self.export_name}-{stamp}.{self.export_format}"
-            rows = _limited(table_values(table), EXPORT_MAX_ROWS + 1)
+            rows = _limited(table.export_rows(), EXPORT_MAX_ROWS + 1)
             return export_response(rows, self.export_format, filename, sheet_title=str(self.title))
         return super().render_to_response(context, **response_kwargs)
 
 
 def filter_form_key(form: forms.Form, request) -> str:
     """What the filter form's markup depends on, hashed: the page's cache key for it
-    (list_page.html caches the drawn form, a fifth of a list page's time with crispy-forms).
+    (list_page.html caches the rendered form: crispy-forms costs more than the rest of the page).
     The query string (but the page), the language and the day (choices of academic years), and
     each field with its choices: a unit or tag added or renamed changes the key by itself."""
     described = [
@@ -158,8 +137,8 @@ def filter_form_key(form: forms.Form, request) -> str:
         timezone.localdate().isoformat(),
     ]
     for name, field in form.fields.items():
-        # The choices a select shows (a hidden field's, such as all partners, are not drawn),
-        # read once for the key and for drawing the form (a unit select is a query).
+        # The choices a select shows (a hidden field's, such as all partners, are not rendered),
+        # read once for the key and for rendering the form (a unit select is a query).
         choices = None
         if isinstance(field.widget, forms.widgets.ChoiceWidget):
             # Iterated, not list(): list() asks a ModelChoiceIterator its length, a COUNT first.
@@ -173,160 +152,6 @@ def filter_form_key(form: forms.Form, request) -> str:
             )
         )
     return hashlib.sha256(repr(described).encode()).hexdigest()
-
-
-# --- Speed: what django-tables2 and Django's form widgets do per cell and per option,
-# done the same way with less work. A list page draws 50 rows x 7-9 cells and a filter form with
-# 250 countries; an export draws thousands of rows.
-
-
-_SIGNATURES: dict = {}
-
-
-def _call_with_appropriate(fn, kwargs):
-    """django_tables2.utils.call_with_appropriate() with the signature read once per function."""
-    key = (getattr(fn, "__func__", fn), hasattr(fn, "__self__"))
-    found = _SIGNATURES.get(key)
-    if found is None:
-        found = _SIGNATURES[key] = tables2_signature(fn)
-    args, kwargs_name = found
-    if not kwargs_name:
-        kwargs = {key: kwargs[key] for key in kwargs if key in args}
-        if any(arg not in kwargs for arg in args):
-            return None
-    return fn(**kwargs)
-
-
-class FastBoundRow(BoundRow):
-    """A django-tables2 row that gives exactly what BoundRow gives, but looks choice labels up
-    in a table made once (choice_label) and reads each render or value method's signature once."""
-
-    def _get_and_render_with(self, bound_column, render_func, default):
-        # BoundRow._get_and_render_with() of django-tables2 2.7, but for the two lookups.
-        value = None
-        accessor = A(bound_column.accessor)
-        column = bound_column.column
-        penultimate, remainder = accessor.penultimate(self.record)
-        if isinstance(penultimate, models.Model):
-            try:
-                field = accessor.get_field(self.record)
-                display_fn = getattr(penultimate, f"get_{remainder}_display", None)
-                if getattr(field, "choices", ()) and display_fn:
-                    if has_default_display(type(penultimate), remainder):
-                        value = display_label(field, getattr(penultimate, field.attname))
-                    else:
-                        value = display_fn()
-                    remainder = None
-            except FieldDoesNotExist:
-                pass
-        if remainder:
-            try:
-                value = accessor.resolve(self.record)
-            except Exception:
-                if isinstance(column, BaseLinkColumn) and column.text is not None:
-                    return render_func(bound_column)
-        is_manytomanycolumn = isinstance(column, ManyToManyColumn)
-        if value in column.empty_values or (is_manytomanycolumn and not value.exists()):
-            return default
-        return render_func(bound_column, value)
-
-    def _call_render(self, bound_column, value=None):
-        render_kwargs = self._optional_cell_arguments(bound_column, value)
-        column = bound_column.column
-        default_render = getattr(bound_column.render, "__func__", None) is TemplateColumn.render
-        if default_render and column.template_code:
-            content = _render_template_code(column, render_kwargs)
-        else:
-            content = _call_with_appropriate(bound_column.render, render_kwargs)
-        return bound_column.link(content, **render_kwargs) if bound_column.link else content
-
-    def _call_value(self, bound_column, value=None):
-        column = bound_column.column
-        if getattr(bound_column.value, "__func__", None) is Column.value and type(column).render is Column.render:
-            # Column.value() calls Column.render(value), which returns the value.
-            return value
-        return _call_with_appropriate(bound_column.value, self._optional_cell_arguments(bound_column, value))
-
-
-_COMPILED: dict[str, Template] = {}
-
-
-def _render_template_code(column: TemplateColumn, render_kwargs: dict):
-    """TemplateColumn.render() for template_code (DateColumn is one), with the template compiled
-    once instead of for every cell."""
-    table = render_kwargs["table"]
-    parent_context = getattr(table, "context", Context())
-    context = column.get_context_data(**render_kwargs)
-    template = _COMPILED.get(column.template_code)
-    if template is None:
-        template = _COMPILED[column.template_code] = Template(column.template_code)
-    with parent_context.update(context):
-        parent_context["request"] = getattr(table, "request", None)
-        return template.render(parent_context)
-
-
-class FastBoundRows(BoundRows):
-    def __iter__(self):
-        yield from self.generator_pinned_row(self.pinned_data.get("top"))
-        for record in self.data:
-            yield FastBoundRow(record, table=self.table)
-        yield from self.generator_pinned_row(self.pinned_data.get("bottom"))
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            return FastBoundRows(data=self.data[key], table=self.table, pinned_data=self.pinned_data)
-        return FastBoundRow(record=self.data[key], table=self.table)
-
-
-class Select(forms.Select):
-    """forms.Select writing Django's own markup (django/forms/widgets/select.html and
-    select_option.html) in Python: a template include per option costs ~0.1 ms, and the
-    country filter has 250 options. Named Select, as crispy-forms gives a field the CSS class
-    of its widget class's name ("select")."""
-
-    def _render(self, template_name, context, renderer=None):
-        widget = context["widget"]
-        options = [option for _name, group, _index in widget["optgroups"] for option in group]
-        if (
-            template_name != self.template_name
-            or any(name for name, _group, _index in widget["optgroups"])
-            or any(option["template_name"] != self.option_template_name for option in options)
-        ):
-            return super()._render(template_name, context, renderer)
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
-        for option in options:
-            # Each option on its own line after two spaces, and the newline select_option.html ends with.
-            parts.append(
-                f'\n  <option value="{escape(str(option["value"]))}"{_attrs_html(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"
-            )
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))
-
-
-FastSelect = Select
-
-
-def _attrs_html(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html"""
-    html = []
-    for name, value in attrs.items():
-        if value is False:
-            continue
-        html.append(
-            f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{escape(str(value))}"'
-        )
-    return "".join(html)
-
-
-def _fast_selects(form: forms.Form) -> None:
-    """Every plain Select of a filter form as a FastSelect (the markup is the same)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if type(widget) is forms.Select:
-            fast = FastSelect(attrs=widget.attrs, choices=widget.choices)
-            fast.is_required = widget.is_required
-            field.widget = fast
 
 
 def _limited(rows: Iterable[list], limit: int) -> Iterator[list]:
@@ -405,6 +230,8 @@ def _xlsx_value(sheet, value):
         return value
     if isinstance(value, (int, float, decimal.Decimal)) or value is None:
         return value
+    if value == "":
+        return None  # an empty cell, not a cell holding empty text
     text = str(value)
     if not text.startswith("=") and text not in ERROR_CODES:
         return text

@@ -5,9 +5,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from cooperation.lib.choices import choice_label, has_default_display
 from cooperation.lib.permissions import can_change
-from cooperation.lib.table_rows import draw_rows
 
 register = template.Library()
 
@@ -26,24 +24,6 @@ def days_before_today(day: datetime.date | None) -> int | None:
     if day is None:
         return None
     return (timezone.localdate() - day).days
-
-
-@register.filter
-def choice(record, field_name: str):
-    """`{{ record|choice:"kind" }}`: record.get_kind_display(), from a table of labels made once
-    (cooperation/lib/choices.py); Django's own rebuilds every label of the field on each call,
-    which a page of 50 rows with three such columns feels."""
-    if record is None or record == "":
-        return ""
-    if has_default_display(type(record), field_name):
-        return choice_label(record, field_name)
-    return getattr(record, f"get_{field_name}_display")()
-
-
-@register.simple_tag(takes_context=True)
-def table_rows(context, table):
-    """The <tr> rows of a django-tables2 table's current page (includes/table.html)."""
-    return draw_rows(table, context)
 
 
 @register.simple_tag
