@@ -231,7 +231,7 @@ def measure(
     seconds = []
     for _ in range(runs):
         if not cached:
-            cache.clear()  # drawn afresh from the database, as after any change to a record
+            cache.clear()  # computed afresh from the database, as after any change to a record
         started = time.perf_counter()
         response = client.get(url)
         if hasattr(response, "streaming_content"):

@@ -74,6 +74,6 @@ def reminder_send(self, reminder_id: int) -> str:
 
 @shared_task
 def dashboard_warm() -> int:
-    """Every five minutes: the default dashboard drawn into the cache again where a change made
+    """Every five minutes: the default dashboard computed into the cache again where a change made
     it stale (cooperation.dashboard.cache.warm_default_dashboards)."""
     return dashboard_cache.warm_default_dashboards()

@@ -13,7 +13,7 @@ from partners.models import Institution
 
 
 def academic_year_choices():
-    # The years a list is asked about: the next one and twelve back (drawn when the form is).
+    # The years a list is asked about: the next one and twelve back (read when the form is made).
     start = int(academic_year_of(timezone.localdate())[:4]) + 1
     return [(f"{year}/{year + 1}", f"{year}/{year + 1}") for year in range(start, start - 13, -1)]
 

@@ -160,7 +160,7 @@ class InstitutionDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
             _list_url("mobility:program-list", partner=institution.pk),
         )
         sections = (agreements_in_force, other_agreements, visits, programs)
-        # The timeline is drawn from the rows above (no query of its own), so with a section cut
+        # The timeline is made from the rows above (no query of its own), so with a section cut
         # short it tells the events of those rows nearest to today only, and says so.
         timeline = institution_timeline(
             agreements=[*agreements_in_force, *other_agreements],

@@ -5,11 +5,11 @@ to a partner, agreement, visit or mobility record moves on, when it is saved and
 transaction commits. A
 changed record therefore makes every cached dashboard stale at once, with no list of keys to
 find and delete; entries of old versions simply expire. The version moves on commit, not on
-save too: a dashboard drawn between a save and its commit would otherwise be stored as new.
+save too: a dashboard computed between a save and its commit would otherwise be stored as new.
 
 Writes that send no signals (bulk imports, bulk_create) call `records_changed()` themselves.
-With the cache down (cooperation/lib/cache.py) every request draws the dashboard afresh.
-Every five minutes the worker draws the default dashboard again if it went stale
+With the cache down (cooperation/lib/cache.py) every request computes the dashboard afresh.
+Every five minutes the worker computes the default dashboard again if it went stale
 (`warm_default_dashboards`), so that the first visitor after a change rarely waits for it.
 """
 
@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from cooperation.dashboard import selectors
 
 VERSION_KEY = "dashboard:data-version"
-ENTRY_SECONDS = 60 * 60  # a day's first request draws it; entries of old versions fall away
+ENTRY_SECONDS = 60 * 60  # a day's first request computes it; entries of old versions fall away
 WATCHED_APPS = {"partners", "agreements", "mobility", "cooperation"}
 # Models of those apps that no figure counts: their changes keep the cache.
 UNCOUNTED = {
@@ -57,14 +57,14 @@ def _move_version_on() -> None:
 
 def records_changed() -> None:
     """Make every cached dashboard stale now, and again once the current transaction commits: a
-    dashboard drawn in between (from the old rows) is stored under a version already passed."""
+    dashboard computed in between (from the old rows) is stored under a version already passed."""
     _move_version_on()
     transaction.on_commit(_move_version_on)
 
 
 def dashboard_key(filters) -> str:
     """The cache key of the dashboard for these filters at the current data version (the page
-    caches its drawn fragment under it too)."""
+    caches its rendered fragment under it too)."""
     # The filters and today's date say what is counted; the language, how labels read.
     described = repr(
         (
@@ -80,35 +80,35 @@ def dashboard_key(filters) -> str:
     return f"dashboard:{data_version()}:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
 
 
-def cached_dashboard(filters, draw) -> dict:
-    """`draw()`'s result for these filters, from the cache while no counted record changed."""
-    return _cached(dashboard_key(filters), draw)[0]
+def cached_dashboard(filters, compute) -> dict:
+    """`compute()`'s result for these filters, from the cache while no counted record changed."""
+    return _cached(dashboard_key(filters), compute)[0]
 
 
-def _cached(key: str, draw) -> tuple[dict, bool]:
-    """The entry under key, drawn and stored if missing; and whether it was drawn."""
+def _cached(key: str, compute) -> tuple[dict, bool]:
+    """The entry under key, computed and stored if missing; and whether it was computed."""
     data = cache.get(key)
     if data is not None:
         return data, False
-    data = draw()
+    data = compute()
     cache.set(key, data, ENTRY_SECONDS)
     return data, True
 
 
 def warm_default_dashboards() -> int:
-    """The unfiltered dashboard of the current academic year, in every language, drawn into the
+    """The unfiltered dashboard of the current academic year, in every language, computed into the
     cache if a change has made it stale: what the rector's office opens first, so that its
-    first visitor after a change does not wait for its 27 queries (beat runs this every five
-    minutes, cooperation.tasks.dashboard_warm). How many were drawn."""
-    drawn = 0
+    first visitor after a change does not wait for its queries (beat runs this every five
+    minutes, cooperation.tasks.dashboard_warm). How many were computed."""
+    computed = 0
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             filters = selectors.default_filters()
-            _data, was_drawn = _cached(
+            _data, was_computed = _cached(
                 dashboard_key(filters), lambda filters=filters: selectors.dashboard_data(filters=filters)
             )
-            drawn += was_drawn
-    return drawn
+            computed += was_computed
+    return computed
 
 
 def _is_counted(sender) -> bool:

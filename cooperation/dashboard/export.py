@@ -1,5 +1,5 @@
 """The dashboard as an Excel workbook (one sheet per figure, chart and list, each headed by the
-filters it was drawn with) and as a PDF report (WeasyPrint, DejaVu fonts for Cyrillic and
+filters it was computed with) and as a PDF report (WeasyPrint, DejaVu fonts for Cyrillic and
 Kazakh letters). Both take what the dashboard's selectors returned: the numbers are the page's."""
 
 import datetime

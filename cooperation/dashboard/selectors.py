@@ -122,7 +122,7 @@ class Figure:
 
 @functools.cache
 def _path(name: str) -> str:
-    # A page draws some three hundred links to a handful of lists: reverse each list once.
+    # A page shows some three hundred links to a handful of lists: reverse each list once.
     return reverse(name)
 
 

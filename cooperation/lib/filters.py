@@ -20,7 +20,7 @@ class SearchFilter(django_filters.CharFilter):
 
 
 def country_choices():
-    # Evaluated when the form is drawn, so the names come in the user's language, sorted in it.
+    # Evaluated when the form is rendered, so the names come in the user's language, sorted in it.
     return list(countries)
 
 
