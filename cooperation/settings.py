@@ -286,13 +286,14 @@ LOGGING = {
 # ---------------------------------------------------------------------------------------------
 # Reminders: queues, routes and the defaults of the reminder policy.
 # ---------------------------------------------------------------------------------------------
-# The sweep, the retries and the digest run on "reminders"; each e-mail is one task on "email",
+# The sweep, the retries and the digest run on "reminders"; the e-mails are tasks on "email",
 # so a slow mail server never holds up the sweep. The worker of `make run` consumes both.
 CELERY_TASK_ROUTES = {
     "cooperation.tasks.reminders_sweep": {"queue": "reminders"},
     "cooperation.tasks.reminders_requeue": {"queue": "reminders"},
     "cooperation.tasks.weekly_digest": {"queue": "reminders"},
     "cooperation.tasks.reminder_send": {"queue": "email"},
+    "cooperation.tasks.reminders_send": {"queue": "email"},
 }
 # Days before each due date (0: the day itself; negative: days after it, i.e. overdue). These
 # are the defaults of the reminder policy, which an administrator changes in the admin.
@@ -320,6 +321,8 @@ REMINDER_RETRY_MAX_DELAY = envint("REMINDER_RETRY_MAX_DELAY", 6 * 60 * 60)
 REMINDER_MAX_ATTEMPTS = envint("REMINDER_MAX_ATTEMPTS", 50)
 # The language of the e-mails to the office's shared mailbox.
 REMINDER_MAILBOX_LANGUAGE = envstr("REMINDER_MAILBOX_LANGUAGE", LANGUAGE_CODE)
+# The workers send reminders in batches of this many, each batch over one SMTP connection.
+REMINDER_SEND_BATCH = envint("REMINDER_SEND_BATCH", 200)
 # How a reminder reaches its recipient, in this order (cooperation/reminders/channels.py).
 REMINDER_CHANNELS = ["cooperation.reminders.channels.Bell", "cooperation.reminders.channels.Email"]
 # Administrators are warned when no sweep has finished for this long (it runs every morning).

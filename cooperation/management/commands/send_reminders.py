@@ -8,10 +8,11 @@ claimed before it is sent, so whichever process claims it first sends it, once.
 
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cooperation.reminders.delivery import ReminderNotDelivered, reminder_deliver
+from cooperation.reminders.delivery import reminders_deliver
 from cooperation.reminders.models import Reminder
 from cooperation.reminders.sweep import KINDS, reminders_sweep
 
@@ -46,19 +47,19 @@ class Command(BaseCommand):
             return
 
         sent = failed = 0
-        for reminder_id in Reminder.objects.mark_ready_for_queue(timezone.now()):
-            try:
-                reminder = reminder_deliver(reminder_id=reminder_id, on=on)
-            except ReminderNotDelivered as failure:
+        ready = Reminder.objects.mark_ready_for_queue(timezone.now())
+        size = settings.REMINDER_SEND_BATCH
+        for start in range(0, len(ready), size):
+            # Claimed by a worker first, a reminder is not in the outcome: it is theirs.
+            outcome = reminders_deliver(reminder_ids=ready[start : start + size], on=on)
+            failures = [failure.reminder for failure in outcome.failed]
+            titles = self._titles(outcome.finished + failures)
+            for reminder in outcome.finished:
+                sent += reminder.state == Reminder.State.SENT
+                self.stdout.write(f"{reminder.state:<11} {self._describe(reminder, titles)}")
+            for reminder in failures:
                 failed += 1
-                reminder = failure.reminder
-                self.stderr.write(f"failed      {self._describe(reminder)}: {reminder.error}")
-                continue
-            if reminder is None:
-                continue  # a worker got there first
-            if reminder.state == Reminder.State.SENT:
-                sent += 1
-            self.stdout.write(f"{reminder.state:<11} {self._describe(reminder)}")
+                self.stderr.write(f"failed      {self._describe(reminder, titles)}: {reminder.error}")
         self.stdout.write(
             f"Sweep for {on}: {report.due_items} records due, {sent} reminders sent, {failed} failed, "
             f"{report.superseded} stale ones skipped."
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         titles = {}
         for kind in {reminder.kind for reminder in reminders} & set(KINDS):
             ids = {reminder.item_id for reminder in reminders if reminder.kind == kind}
-            for item in KINDS[kind].model._default_manager.filter(pk__in=ids):
+            for item in KINDS[kind].load_many(ids):
                 titles[(kind, item.pk)] = str(item)
         return titles
 
