@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lib.env import email_settings, envbool, envint, envlist, envstr
+from cooperation.lib.env import document_storage, email_settings, envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("VAR_DIR", str(BASE_DIR / "var")))
@@ -186,9 +186,15 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "kk": ("ru", "en")}
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
-# Uploaded documents are private: they are served only through views that check the user's
-# right to the record, never under a public URL.
+# Uploaded documents (and the files of imports) are private: they are served only through views
+# that check the user's right to the record, never under a public URL. They are kept in the folder
+# MEDIA_ROOT, or, for several web machines, in an S3-compatible bucket named by
+# DOCUMENTS_STORAGE_URL=s3://bucket?endpoint=... (cooperation/lib/env.py document_storage).
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "documents")))
+STORAGES = {
+    "default": document_storage(envstr("DOCUMENTS_STORAGE_URL", "")),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
