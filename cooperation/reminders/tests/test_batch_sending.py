@@ -3,8 +3,11 @@ each still exactly once: a connection that fails in the middle of a batch, or a 
 down, sends nothing twice and loses nothing."""
 
 import datetime
+import io
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -141,3 +144,28 @@ def test_two_workers_given_the_same_batch_each_claim_a_different_share(expiring)
     second = Reminder.objects.claim_many(ids, now)
 
     assert sorted(first) == sorted(ids) and second == []
+
+
+# Transactional: the processes of --jobs see only what is committed.
+@pytest.mark.django_db(transaction=True)
+def test_send_reminders_with_two_processes_sends_each_reminder_once(smtp, expiring, settings):
+    for role in (roles.OFFICE, roles.COORDINATOR, roles.RECTOR):
+        Group.objects.get_or_create(name=role)  # the flush after each transactional test empties them
+    settings.REMINDER_SEND_BATCH = 2
+    expiring(5)
+    Reminder.objects.update(queued_at=None)  # left for the command to send
+    out = io.StringIO()
+
+    call_command("send_reminders", "--jobs", "2", stdout=out, stderr=io.StringIO())
+
+    assert "15 reminders sent, 0 failed" in out.getvalue()
+    assert out.getvalue().count("sent        agreement_expiry") == 15
+    ids = Reminder.objects.values_list("id", flat=True)
+    assert smtp.handler.message_ids() == {message_id: 1 for message_id in message_ids(ids)}
+    assert smtp.handler.connections() == 8  # one per batch of two
+    assert set(Reminder.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_send_reminders_refuses_a_number_of_jobs_below_one(db):
+    with pytest.raises(CommandError, match="--jobs '0' is not a number of processes"):
+        call_command("send_reminders", "--jobs", "0")
