@@ -4,7 +4,6 @@ backed up and restored, against a real S3 server (moto in server mode, started h
 loopback)."""
 
 import io
-import socket
 import uuid
 from dataclasses import dataclass
 
@@ -19,15 +18,10 @@ from cooperation.lib.env import document_storage
 from cooperation.ops.backup import _database_is_empty
 from cooperation.tests.browser_form import RenderedForm
 from cooperation.tests.factories import AgreementFactory
+from cooperation.tests.smtp import free_port
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 KEYS = "portal-key", "portal-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
