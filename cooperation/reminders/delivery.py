@@ -101,10 +101,8 @@ def reminders_deliver(*, reminder_ids: Iterable[int], on: datetime.date | None =
         for reminder in reminders:
             try:
                 outcome.finished.append(_deliver(reminder, composer, batch_channels))
-            except ReminderNotDelivered as failure:
-                outcome.failed.append(failure)
             except Exception as error:  # any failure (SMTP, network, template) is recorded and retried
-                outcome.failed.append(_fail(reminder, error, now))
+                outcome.failed.append(_fail(reminder, error, timezone.now()))
     return outcome
 
 
