@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.template.base import Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -169,3 +170,22 @@ def test_send_reminders_with_two_processes_sends_each_reminder_once(smtp, expiri
 def test_send_reminders_refuses_a_number_of_jobs_below_one(db):
     with pytest.raises(CommandError, match="--jobs '0' is not a number of processes"):
         call_command("send_reminders", "--jobs", "0")
+
+
+def test_messages_are_composed_from_templates_compiled_once(smtp, expiring, monkeypatch):
+    compiled = []
+    compile_template = Template.__init__
+
+    def counting(self, *args, **kwargs):
+        compiled.append(getattr(self, "name", None))
+        compile_template(self, *args, **kwargs)
+
+    first = expiring(2)
+    monkeypatch.setattr(Template, "__init__", counting)
+    reminders_deliver(reminder_ids=first[:1])
+    compiled.clear()  # whatever the first message compiled (nothing, if an earlier test did)
+
+    reminders_deliver(reminder_ids=first[1:])
+
+    assert len(first[1:]) == 5 and smtp.handler.count() == 6
+    assert compiled == []
