@@ -75,11 +75,13 @@ format: install
 
 # Benchmarks print figures (docs/PERFORMANCE.md); they need PostgreSQL on 127.0.0.1:5432, and
 # the pages benchmark Redis on 127.0.0.1:6379 (database 13, BENCH_REDIS_URL). bench/pages.py
-# writes its table into docs/PERFORMANCE.md; BENCH_PAGES_ARGS="--partners 500 ..." for a quick run.
+# and bench/sending.py (send_reminders through a local SMTP server) write their tables into
+# docs/PERFORMANCE.md; BENCH_PAGES_ARGS="--partners 500 ..." for a quick run of both.
 BENCH_PAGES_ARGS ?= --partners 10000 --agreements 50000 --visits 20000 --participants 200000
 bench: install messages
 	$(BIN)/python bench/reminder_sweep.py --agreements 100000 --visits 20000
 	$(BIN)/python bench/pages.py $(BENCH_PAGES_ARGS) --write
+	$(BIN)/python bench/sending.py $(BENCH_PAGES_ARGS) --write
 
 clean:
 	rm -rf $(VENV) var/broker var/static

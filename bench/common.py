@@ -109,3 +109,47 @@ def replace_section(path: Path, marker: str, text: str) -> None:
     else:
         content = content.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(content)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def add_data_arguments(parser) -> None:
+    """The sizes of the seeded data (seed_bulk's, as `make bench` passes them) and --database."""
+    parser.add_argument("--partners", type=int, default=10_000)
+    parser.add_argument("--agreements", type=int, default=50_000)
+    parser.add_argument("--visits", type=int, default=20_000)
+    parser.add_argument("--participants", type=int, default=200_000)
+    parser.add_argument(
+        "--database",
+        default="",
+        help="an existing database that seed_bulk filled, used as it is and kept: to try a change without "
+        "seeding again (--write wants a fresh database)",
+    )
+
+
+def migrate_and_seed(arguments, *, seed: bool) -> float:
+    """Migrate the database and, unless it was kept (--database), fill it with seed_bulk at the
+    sizes given; the seconds seeding took."""
+    import io
+    import time
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    if seed:
+        call_command(
+            "seed_bulk",
+            partners=arguments.partners,
+            agreements=arguments.agreements,
+            visits=arguments.visits,
+            participants=arguments.participants,
+            stdout=io.StringIO(),
+        )
+    return time.perf_counter() - started

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lib.env import email_settings, envbool, envint, envlist, envstr
+from cooperation.lib.env import document_storage, email_settings, envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("VAR_DIR", str(BASE_DIR / "var")))
@@ -186,9 +186,15 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "kk": ("ru", "en")}
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
-# Uploaded documents are private: they are served only through views that check the user's
-# right to the record, never under a public URL.
+# Uploaded documents (and the files of imports) are private: they are served only through views
+# that check the user's right to the record, never under a public URL. They are kept in the folder
+# MEDIA_ROOT, or, for several web machines, in an S3-compatible bucket named by
+# DOCUMENTS_STORAGE_URL=s3://bucket?endpoint=... (cooperation/lib/env.py document_storage).
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "documents")))
+STORAGES = {
+    "default": document_storage(envstr("DOCUMENTS_STORAGE_URL", "")),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -286,13 +292,14 @@ LOGGING = {
 # ---------------------------------------------------------------------------------------------
 # Reminders: queues, routes and the defaults of the reminder policy.
 # ---------------------------------------------------------------------------------------------
-# The sweep, the retries and the digest run on "reminders"; each e-mail is one task on "email",
+# The sweep, the retries and the digest run on "reminders"; the e-mails are tasks on "email",
 # so a slow mail server never holds up the sweep. The worker of `make run` consumes both.
 CELERY_TASK_ROUTES = {
     "cooperation.tasks.reminders_sweep": {"queue": "reminders"},
     "cooperation.tasks.reminders_requeue": {"queue": "reminders"},
     "cooperation.tasks.weekly_digest": {"queue": "reminders"},
     "cooperation.tasks.reminder_send": {"queue": "email"},
+    "cooperation.tasks.reminders_send": {"queue": "email"},
 }
 # Days before each due date (0: the day itself; negative: days after it, i.e. overdue). These
 # are the defaults of the reminder policy, which an administrator changes in the admin.
@@ -320,6 +327,8 @@ REMINDER_RETRY_MAX_DELAY = envint("REMINDER_RETRY_MAX_DELAY", 6 * 60 * 60)
 REMINDER_MAX_ATTEMPTS = envint("REMINDER_MAX_ATTEMPTS", 50)
 # The language of the e-mails to the office's shared mailbox.
 REMINDER_MAILBOX_LANGUAGE = envstr("REMINDER_MAILBOX_LANGUAGE", LANGUAGE_CODE)
+# The workers send reminders in batches of this many, each batch over one SMTP connection.
+REMINDER_SEND_BATCH = envint("REMINDER_SEND_BATCH", 200)
 # How a reminder reaches its recipient, in this order (cooperation/reminders/channels.py).
 REMINDER_CHANNELS = ["cooperation.reminders.channels.Bell", "cooperation.reminders.channels.Email"]
 # Administrators are warned when no sweep has finished for this long (it runs every morning).

@@ -9,6 +9,7 @@ each day.
 import datetime
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from cooperation.dashboard import cache as dashboard_cache
@@ -25,10 +26,12 @@ def _day(on: str | None) -> datetime.date | None:
 
 
 def queue_ready_reminders() -> int:
-    """Hand every reminder that is waiting (new, or failed and due for a retry) to the workers."""
+    """Hand every reminder that is waiting (new, or failed and due for a retry) to the workers,
+    in batches of REMINDER_SEND_BATCH."""
     ready = Reminder.objects.mark_ready_for_queue(timezone.now())
-    for reminder_id in ready:
-        reminder_send.delay_on_commit(reminder_id)
+    size = settings.REMINDER_SEND_BATCH
+    for start in range(0, len(ready), size):
+        reminders_send.delay_on_commit(ready[start : start + size])
     return len(ready)
 
 
@@ -61,8 +64,25 @@ def weekly_digest(on: str | None = None) -> int:
     return queue_ready_reminders()
 
 
+# A batch's time limit stays below REMINDER_SENDING_TIMEOUT, so a slow batch is never sent twice.
+@shared_task(bind=True, acks_late=True, max_retries=None, time_limit=300, soft_time_limit=280)
+def reminders_send(self, reminder_ids: list[int]) -> dict:
+    """Send a batch of reminders over one connection; the failed ones are tried again as one
+    batch once the longest of their waits is over (a longer wait is left to reminders_requeue)."""
+    outcome = delivery.reminders_deliver(reminder_ids=reminder_ids)
+    again = [failure for failure in outcome.failed if failure.retry_in is not None]
+    if again and max(failure.retry_in for failure in again) <= MAX_RETRY_COUNTDOWN:
+        raise self.retry(
+            args=([failure.reminder.pk for failure in again],),
+            countdown=max(failure.retry_in for failure in again),
+            exc=again[0],
+        )
+    return {"finished": len(outcome.finished), "failed": len(outcome.failed), "not claimed": outcome.not_claimed}
+
+
 @shared_task(bind=True, acks_late=True, max_retries=None, time_limit=120, soft_time_limit=100)
 def reminder_send(self, reminder_id: int) -> str:
+    """One reminder (tasks queued before reminders went in batches, and by hand)."""
     try:
         reminder = delivery.reminder_deliver(reminder_id=reminder_id)
     except delivery.ReminderNotDelivered as failure:

@@ -2,12 +2,15 @@
 into SQLite or PostgreSQL alike) and the uploaded documents, with a manifest of checksums.
 
 `manage.py backup` writes it; `manage.py restore` reads it into an empty, migrated database and
-checks every document against its checksum before anything is written."""
+checks every document against its checksum before anything is written. Documents are read and
+written through Django's default storage, wherever it keeps them: the folder MEDIA_ROOT or an
+S3-compatible bucket (DOCUMENTS_STORAGE_URL)."""
 
 import datetime
 import hashlib
 import io
 import json
+import posixpath
 import shutil
 import tarfile
 import tempfile
@@ -15,6 +18,8 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -58,10 +63,31 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
+def stored_names(directory: str = "") -> list[str]:
+    """Every file the default storage keeps under `directory`, by its storage name."""
+    try:
+        folders, files = default_storage.listdir(directory)
+    except FileNotFoundError:  # MEDIA_ROOT, before the first upload made it
+        return []
+    names = [posixpath.join(directory, name) for name in files]
+    for folder in folders:
+        names += stored_names(posixpath.join(directory, folder))
+    return sorted(names)
+
+
+def _copy_from_storage(names: list[str], target: Path) -> list[Path]:
+    paths = []
+    for name in names:
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as stored, path.open("wb") as copy:
+            shutil.copyfileobj(stored, copy, 1024 * 1024)
+        paths.append(path)
+    return paths
+
+
 def make_backup(destination: Path) -> dict:
     """Write the archive; return its manifest."""
-    media_root = Path(settings.MEDIA_ROOT)
-    documents = sorted(path for path in media_root.rglob("*") if path.is_file()) if media_root.exists() else []
     with tempfile.TemporaryDirectory() as scratch:
         dump = Path(scratch) / DATABASE_MEMBER
         # One transaction: every table is read at the same moment (PostgreSQL's snapshot).
@@ -75,6 +101,10 @@ def make_backup(destination: Path) -> dict:
                 output=str(dump),
                 verbosity=0,
             )
+        # The documents after the database: one uploaded meanwhile is in the archive but named
+        # by no record, which restores harmlessly; the other way round a record would lack its file.
+        media_root = Path(scratch) / "documents"
+        documents = _copy_from_storage(stored_names(), media_root)
         manifest = {
             "format": FORMAT_VERSION,
             "created_at": timezone.now().isoformat(),
@@ -108,11 +138,11 @@ def _database_is_empty() -> bool:
 
 
 def restore_backup(source: Path) -> dict:
-    """Read the archive into this (empty, migrated) database and MEDIA_ROOT. Everything is checked
-    first; the database is loaded in one transaction; documents are moved in place only after."""
+    """Read the archive into this (empty, migrated) database and the document store. Everything
+    is checked first; the database is loaded in one transaction; documents are put in the store
+    only after."""
     if not _database_is_empty():
         raise RestoreError("The database is not empty: restore into a new, migrated database.")
-    media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as scratch:
         scratch_dir = Path(scratch)
         try:
@@ -142,11 +172,24 @@ def restore_backup(source: Path) -> dict:
                 call_command("loaddata", str(dump), verbosity=0)
         finally:
             settings.SIMPLE_HISTORY_ENABLED = history_enabled
-        for name in manifest["documents"]:
-            target = media_root / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(scratch_dir / DOCUMENTS_PREFIX / name, target)
+        for name, expected in manifest["documents"].items():
+            _put_in_storage(name, scratch_dir / DOCUMENTS_PREFIX / name, expected["sha256"])
     return manifest
+
+
+def _put_in_storage(name: str, path: Path, sha256: str) -> None:
+    """The document under its own name; one already there with the same content is kept (a
+    restore run again, a bucket that survived), one with other content is replaced, as the
+    database just restored says what that name holds."""
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as stored:
+            if hashlib.file_digest(stored, "sha256").hexdigest() == sha256:
+                return
+        default_storage.delete(name)
+    with path.open("rb") as content:
+        saved = default_storage.save(name, File(content))
+    if saved != name:
+        raise RestoreError(f"Document {name} was stored as {saved}; the database names it {name}.")
 
 
 def default_backup_path() -> Path:

@@ -6,15 +6,21 @@ in the settings: it reads the recipient from `reminder.recipient` (None for the 
 mailbox) and returns the fields it wants recorded on the reminder, if any.
 
 A retried reminder is handed to every channel again: a channel keeps its own delivery to one
-(the bell's notification is unique per reminder; the e-mail carries the same Message-ID)."""
+(the bell's notification is unique per reminder; the e-mail carries the same Message-ID).
+
+Reminders are delivered in batches. A channel that keeps something open for a batch is also a
+context manager: it is entered before the batch's first reminder and left after its last
+(e-mail keeps one SMTP connection for the batch). Entering must not fail: a connection is
+opened by the first `deliver`, so that a failure is recorded on a reminder."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.module_loading import import_string
 
 from cooperation.reminders.models import Notification, Reminder
@@ -29,14 +35,34 @@ class Bell:
     def deliver(self, reminder: Reminder, message: Message) -> dict:
         user = reminder.recipient
         if user is not None and reminder.kind != Reminder.Kind.DIGEST:
-            Notification.objects.get_or_create(
-                reminder=reminder, defaults={"user": user, "message": message.subject[:500], "url": message.path}
+            # One INSERT; a reminder retried after its e-mail failed has its notification already.
+            Notification.objects.bulk_create(
+                [Notification(reminder=reminder, user=user, message=message.subject[:500], url=message.path)],
+                ignore_conflicts=True,
             )
         return {}
 
 
 class Email:
-    """An e-mail, HTML and plain text, to the user's address or the office's shared mailbox."""
+    """An e-mail, HTML and plain text, to the user's address or the office's shared mailbox, over
+    one connection to the mail server for a whole batch.
+
+    After a failed send the connection is closed and the next message opens a new one; when
+    even that cannot be opened, the server is unreachable and the rest of the batch fails at
+    once with the same error (each reminder recorded as failed and retried), rather than each
+    waiting for EMAIL_TIMEOUT."""
+
+    def __init__(self):
+        self.connection = None
+        self.unreachable: Exception | None = None
+
+    def __enter__(self):
+        self.connection = get_connection()  # opened by the first message
+        return self
+
+    def __exit__(self, *exc_info):
+        self._close()
+        self.connection = None
 
     def deliver(self, reminder: Reminder, message: Message) -> dict:
         user = reminder.recipient
@@ -52,10 +78,35 @@ class Email:
             # The same reminder always carries the same Message-ID, so a mail system that sees
             # it twice (a send repeated after a crash) can tell.
             headers={"Message-ID": f"<reminder-{reminder.pk}@{host}>", "Auto-Submitted": "auto-generated"},
+            connection=self._open(),
         )
         email.attach_alternative(message.html, "text/html")
-        email.send(fail_silently=False)
+        try:
+            email.send(fail_silently=False)
+        except Exception:
+            self._close()  # perhaps broken: the next message opens a new one
+            raise
         return {"email": address}
+
+    def _close(self) -> None:
+        # Every message before was answered, and recorded: a QUIT the server does not answer
+        # changes nothing about them.
+        if self.connection is not None:
+            with contextlib.suppress(Exception):
+                self.connection.close()
+
+    def _open(self):
+        """The batch's connection, opened if it is not (None outside a batch: one per message)."""
+        if self.connection is None:
+            return None
+        if self.unreachable is not None:
+            raise self.unreachable
+        try:
+            self.connection.open()
+        except Exception as error:
+            self.unreachable = error
+            raise
+        return self.connection
 
 
 def channels() -> list:

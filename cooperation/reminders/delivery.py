@@ -5,20 +5,30 @@ A reminder is claimed before it is sent: only the worker whose UPDATE moves it f
 a message in the recipient's language with a link to the record, through each channel of
 settings.REMINDER_CHANNELS (cooperation/reminders/channels.py: the bell in the portal, e-mail). A failure is written on the reminder (error, attempts,
 next attempt) and raised to the caller, which retries with backoff; nothing is swallowed.
+
+Reminders go in batches (reminders_deliver): claimed together, their records loaded with one
+query per kind, each message composed from templates compiled once, and every channel opened
+once for the batch (one SMTP connection). Each reminder's outcome is still written the moment
+it is known, so a batch cut short sends nothing twice and loses nothing: what went out is
+recorded sent, what did not is failed (retried) or still claimed (released after
+REMINDER_SENDING_TIMEOUT).
 """
 
 import datetime
 import logging
-from dataclasses import dataclass
+from collections.abc import Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cooperation.lib.queries import commits_not_awaiting_disk
 from cooperation.reminders import digest, sweep
 from cooperation.reminders.channels import channels
-from cooperation.reminders.models import Notification, Reminder
+from cooperation.reminders.models import Notification, Reminder, ReminderPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -47,28 +57,66 @@ class Message:
     path: str  # within the portal, for the bell
 
 
+@dataclass
+class BatchOutcome:
+    """What became of a batch: the reminders in their final state (sent or skipped), the
+    failures, and how many ids were not ours to send (sent already, being sent by another
+    worker, or not due for a retry yet)."""
+
+    finished: list[Reminder] = field(default_factory=list)
+    failed: list[ReminderNotDelivered] = field(default_factory=list)
+    not_claimed: int = 0
+
+
 def reminder_deliver(*, reminder_id: int, on: datetime.date | None = None) -> Reminder | None:
     """Send one recorded reminder. Returns it in its final state (sent or skipped), or None when
     it was not ours to send (already sent, being sent by another worker, or not due for a retry
     yet). Raises ReminderNotDelivered when sending failed."""
+    outcome = reminders_deliver(reminder_ids=[reminder_id], on=on)
+    if outcome.failed:
+        raise outcome.failed[0]
+    return outcome.finished[0] if outcome.finished else None
+
+
+def reminders_deliver(*, reminder_ids: Iterable[int], on: datetime.date | None = None) -> BatchOutcome:
+    """Send recorded reminders as one batch (see the module's docstring); those that are not
+    ours to send are counted and left alone."""
+    reminder_ids = list(reminder_ids)
     now = timezone.now()
-    if not Reminder.objects.claim(reminder_id, now):
-        return None
-    reminder = Reminder.objects.select_related("recipient__profile").get(pk=reminder_id)
+    claimed = Reminder.objects.claim_many(reminder_ids, now)
+    outcome = BatchOutcome(not_claimed=len(reminder_ids) - len(claimed))
+    if not claimed:
+        return outcome
     on = on or timezone.localdate()
+    reminders = list(Reminder.objects.filter(pk__in=claimed).select_related("recipient__profile").order_by("id"))
+    composer = Composer(reminders, on=on)
+    # Each outcome is committed as soon as it is known, without waiting for the database's disk:
+    # a worker that dies mid-batch leaves every sent reminder recorded sent.
+    with ExitStack() as opened, commits_not_awaiting_disk():
+        # A channel that keeps something open for a batch (e-mail: its SMTP connection) is a
+        # context manager; the others are used as they are.
+        batch_channels = [
+            opened.enter_context(channel) if hasattr(channel, "__enter__") else channel for channel in channels()
+        ]
+        for reminder in reminders:
+            try:
+                outcome.finished.append(_deliver(reminder, composer, batch_channels))
+            except Exception as error:  # any failure (SMTP, network, template) is recorded and retried
+                outcome.failed.append(_fail(reminder, error, timezone.now()))
+    return outcome
+
+
+def _deliver(reminder: Reminder, composer: "Composer", batch_channels: list) -> Reminder:
     user = reminder.recipient
     if user is not None and not user.is_active:
         return _finish(reminder, Reminder.State.SKIPPED, skip_reason=Reminder.SkipReason.INACTIVE)
     language = _language(reminder)
-    try:
-        message = _compose(reminder, on=on, language=language)
-        if message is None:
-            return _finish(reminder, Reminder.State.SKIPPED, skip_reason=Reminder.SkipReason.CHANGED)
-        recorded = {}
-        for channel in channels():  # the bell, e-mail: cooperation/reminders/channels.py
-            recorded.update(channel.deliver(reminder, message))
-    except Exception as error:  # any failure (SMTP, network, template) is recorded and retried
-        raise _fail(reminder, error, now) from error
+    message = composer.compose(reminder, language=language)
+    if message is None:
+        return _finish(reminder, Reminder.State.SKIPPED, skip_reason=Reminder.SkipReason.CHANGED)
+    recorded = {}
+    for channel in batch_channels:  # the bell, e-mail: cooperation/reminders/channels.py
+        recorded.update(channel.deliver(reminder, message))
     return _finish(reminder, Reminder.State.SENT, language=language, sent_at=timezone.now(), **recorded)
 
 
@@ -79,47 +127,75 @@ def _language(reminder: Reminder) -> str:
     return profile.language if profile and profile.language else settings.LANGUAGE_CODE
 
 
-def _compose(reminder: Reminder, *, on: datetime.date, language: str) -> Message | None:
-    """The reminder's e-mail in `language`, or None when it is no longer worth sending."""
-    if reminder.kind == Reminder.Kind.DIGEST:
-        if not digest.digest_is_current(due_on=reminder.due_on, on=on):
-            return None
-        path = reverse("home")
-        context = {"digest": digest.digest_contents(on=on)}
-    else:
-        item = sweep.reminder_item_if_due(reminder, on=on)
-        if item is None:
-            return None
-        path = sweep.reminder_item_path(reminder, item)
-        context = {
-            "item": item,
-            "due_on": reminder.due_on,
-            "days_left": (reminder.due_on - on).days,
-            "days_overdue": max((on - reminder.due_on).days, 0),
-        }
-    recipient = reminder.recipient
-    context.update(
-        reminder=reminder,
-        url=settings.SITE_URL + path,
-        recipient_name=(recipient.get_full_name() or recipient.get_username()) if recipient else "",
-        site_url=settings.SITE_URL,
-        home_institution=settings.HOME_INSTITUTION_NAME,
-    )
-    name = f"emails/{reminder.kind.replace('_', '-')}"
-    with translation.override(language):
-        context["LANGUAGE_CODE"] = language
-        subject = " ".join(render_to_string(f"{name}-subject.txt", context).split())
-        text = render_to_string(f"{name}-body.txt", context)
-        html = render_to_string(f"{name}-body.html", context)
-    return Message(subject=subject, text=text, html=html, url=context["url"], path=path)
+class Composer:
+    """The e-mails of one batch of reminders. What they share is read once: their records (one
+    query per kind), the policy, this week's digest, and each template, compiled on first use
+    (the cached loader keeps it for the next batches too)."""
+
+    def __init__(self, reminders: list[Reminder], *, on: datetime.date):
+        self.on = on
+        self.items = sweep.reminder_items_if_due(
+            [reminder for reminder in reminders if reminder.kind != Reminder.Kind.DIGEST],
+            on=on,
+            policy=ReminderPolicy.load(),
+        )
+        self._digest = None
+        self._templates = {}
+
+    def template(self, name: str):
+        if name not in self._templates:
+            self._templates[name] = get_template(name)
+        return self._templates[name]
+
+    def digest(self) -> digest.DigestContents:
+        if self._digest is None:
+            self._digest = digest.digest_contents(on=self.on)
+        return self._digest
+
+    def compose(self, reminder: Reminder, *, language: str) -> Message | None:
+        """The reminder's e-mail in `language`, or None when it is no longer worth sending."""
+        on = self.on
+        if reminder.kind == Reminder.Kind.DIGEST:
+            if not digest.digest_is_current(due_on=reminder.due_on, on=on):
+                return None
+            path = reverse("home")
+            context = {"digest": self.digest()}
+        else:
+            item = self.items.get(reminder.pk)
+            if item is None:
+                return None
+            path = sweep.reminder_item_path(reminder, item)
+            context = {
+                "item": item,
+                "due_on": reminder.due_on,
+                "days_left": (reminder.due_on - on).days,
+                "days_overdue": max((on - reminder.due_on).days, 0),
+            }
+        recipient = reminder.recipient
+        context.update(
+            reminder=reminder,
+            url=settings.SITE_URL + path,
+            recipient_name=(recipient.get_full_name() or recipient.get_username()) if recipient else "",
+            site_url=settings.SITE_URL,
+            home_institution=settings.HOME_INSTITUTION_NAME,
+        )
+        name = f"emails/{reminder.kind.replace('_', '-')}"
+        with translation.override(language):
+            context["LANGUAGE_CODE"] = language
+            subject = " ".join(self.template(f"{name}-subject.txt").render(context).split())
+            text = self.template(f"{name}-body.txt").render(context)
+            html = self.template(f"{name}-body.html").render(context)
+        return Message(subject=subject, text=text, html=html, url=context["url"], path=path)
 
 
 def _finish(reminder: Reminder, state: str, **fields) -> Reminder:
     # Still guarded by the claim: only the worker that holds the reminder records the outcome.
-    Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.SENDING).update(
-        state=state, error="", claimed_at=None, **fields
-    )
-    reminder.refresh_from_db()
+    fields.update(state=state, error="", claimed_at=None)
+    if Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.SENDING).update(**fields):
+        for name, value in fields.items():
+            setattr(reminder, name, value)
+    else:
+        reminder.refresh_from_db()
     return reminder
 
 

@@ -94,13 +94,25 @@ class ReminderQuerySet(models.QuerySet):
 
     def claim(self, reminder_id: int, now: datetime.datetime) -> bool:
         """Take a reminder for sending; False when another worker has it or it is not due for a
-        retry yet. Only the one UPDATE that changes the row wins (healthchecks' Flip pattern)."""
-        claimed = (
-            self.unsent()
-            .filter(id=reminder_id, retry_at__lte=now)
-            .update(state=Reminder.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-        )
-        return claimed == 1
+        retry yet."""
+        return self.claim_many([reminder_id], now) == [reminder_id]
+
+    def claim_many(self, reminder_ids, now: datetime.datetime) -> list[int]:
+        """Take reminders for sending: the ids that are ours now. Only unsent reminders due for a
+        (re)try are taken, and only by the one worker that moves them to "sending" (healthchecks'
+        Flip pattern): the rows are locked first and rows another worker is claiming are
+        skipped, so of two workers claiming the same ids each gets a different share, never
+        the same one (on PostgreSQL; SQLite lets one writer at a time)."""
+        with transaction.atomic():
+            ids = list(
+                self.unsent()
+                .filter(id__in=reminder_ids, retry_at__lte=now)
+                .select_for_update(skip_locked=True)
+                .order_by("id")
+                .values_list("id", flat=True)
+            )
+            self.filter(id__in=ids).update(state=Reminder.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        return ids
 
     def release_stuck(self, now: datetime.datetime) -> int:
         """Reminders left in "sending" by a worker that died: failed, to be sent again."""

@@ -79,7 +79,10 @@ class ReminderKind:
     url: Callable[[models.Model], str] = lambda item: item.get_absolute_url()
 
     def load(self, item_id: int) -> models.Model | None:
-        return self.model._default_manager.filter(pk=item_id).select_related(*self.related).first()
+        return self.load_many([item_id]).first()
+
+    def load_many(self, item_ids) -> models.QuerySet:
+        return self.model._default_manager.filter(pk__in=item_ids).select_related(*self.related)
 
 
 KINDS: dict[str, ReminderKind] = {
@@ -369,22 +372,29 @@ def _skip_stale(
     return count
 
 
-def reminder_item_if_due(
-    reminder: Reminder, *, on: datetime.date, policy: ReminderPolicy | None = None
-) -> models.Model | None:
-    """The record a reminder is about, if the reminder is still worth sending on `on`: the
-    record still has that due date and no more urgent threshold of it is reached."""
-    kind = KINDS[reminder.kind]
-    item = kind.load(reminder.item_id)
-    if item is None:
-        return None
-    due = kind.due(item, on)
-    if due is None or due.due_on != reminder.due_on:
-        return None
-    thresholds = (policy or ReminderPolicy.load()).thresholds(reminder.kind)
-    if is_superseded(due_on=reminder.due_on, days=reminder.threshold_days, on=on, thresholds=thresholds):
-        return None
-    return item
+def reminder_items_if_due(
+    reminders: list[Reminder], *, on: datetime.date, policy: ReminderPolicy | None = None
+) -> dict[int, models.Model]:
+    """The records the reminders are about, by reminder id, for the reminders still worth sending
+    on `on`: the record still has that due date and no more urgent threshold of it is reached.
+    One query per kind of record, whatever the number of reminders."""
+    policy = policy or ReminderPolicy.load()
+    ids_by_kind = defaultdict(set)
+    for reminder in reminders:
+        ids_by_kind[reminder.kind].add(reminder.item_id)
+    items = {(kind, item.pk): item for kind, ids in ids_by_kind.items() for item in KINDS[kind].load_many(ids)}
+    due = {}
+    for reminder in reminders:
+        item = items.get((reminder.kind, reminder.item_id))
+        if item is None:
+            continue
+        item_due = KINDS[reminder.kind].due(item, on)
+        if item_due is None or item_due.due_on != reminder.due_on:
+            continue
+        thresholds = policy.thresholds(reminder.kind)
+        if not is_superseded(due_on=reminder.due_on, days=reminder.threshold_days, on=on, thresholds=thresholds):
+            due[reminder.pk] = item
+    return due
 
 
 def reminder_item_path(reminder: Reminder, item: models.Model) -> str:

@@ -21,7 +21,7 @@ from cooperation.lib.academic_years import (
     previous_academic_year,
     validate_academic_year,
 )
-from cooperation.lib.env import email_settings, envbool, envint, envlist
+from cooperation.lib.env import document_storage, email_settings, envbool, envint, envlist
 from cooperation.lib.permissions import can_change, changeable_by
 from cooperation.lib.text import fold
 from cooperation.tests.factories import (
@@ -128,6 +128,52 @@ def test_email_settings_for_development_back_ends(url, backend):
 def test_email_settings_refuse_a_url_they_cannot_use(url, complaint):
     with pytest.raises(ImproperlyConfigured, match=complaint):
         email_settings(url)
+
+
+def test_documents_stay_in_the_folder_media_root_by_default():
+    assert document_storage("") == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def test_documents_go_to_any_s3_compatible_bucket():
+    config = document_storage(
+        "s3://AKIA%2Bkey:s3cr%2Ft@cooperation-documents/portal/docs?endpoint=https://s3.university.example:9000"
+        "&region=kz-1&addressing=path"
+    )
+    assert config == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "cooperation-documents",
+            "location": "portal/docs",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "access_key": "AKIA+key",
+            "secret_key": "s3cr/t",
+            "endpoint_url": "https://s3.university.example:9000",
+            "region_name": "kz-1",
+            "addressing_style": "path",
+        },
+    }
+    # Without keys in the URL, boto3 finds its own (its environment variables, a machine role).
+    assert "access_key" not in document_storage("s3://cooperation-documents")["OPTIONS"]
+
+
+@pytest.mark.parametrize(
+    ("url", "complaint"),
+    [
+        ("/var/lib/cooperation/documents", "scheme '' is not supported"),
+        ("minio://documents", "scheme 'minio' is not supported"),
+        ("s3:///portal", "names no bucket"),
+        ("s3://key@documents", "access key without its secret"),
+        ("s3://documents?endpont=https://s3.example", "unknown parameter 'endpont'"),
+        ("s3://documents?region=", "gives 'region' no value"),
+        ("s3://documents?region=a&region=b", "more than one"),
+        ("s3://documents?addressing=dns", "addressing is path or virtual"),
+        ("s3://documents?endpoint=s3.example:9000", "is not an http"),
+    ],
+)
+def test_document_storage_refuses_a_url_it_cannot_use(url, complaint):
+    with pytest.raises(ImproperlyConfigured, match=complaint):
+        document_storage(url)
 
 
 # Academic years

@@ -9,15 +9,11 @@ The test process plays beat: it puts the tasks on the queues. The worker sends t
 an aiosmtpd server listening on loopback, which records what it accepted.
 """
 
-import asyncio
 import datetime
-import email
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections import Counter
@@ -35,13 +31,13 @@ from cooperation import roles
 from cooperation.reminders.models import Reminder, SweepRun
 from cooperation.reminders.sweep import reminders_sweep
 from cooperation.tests.factories import AgreementFactory, UnitFactory, make_user
+from cooperation.tests.smtp import WAIT, SmtpServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 # A Redis database of its own, flushed by these tests and by nothing else.
 REDIS_URL = os.environ.get("REMINDERS_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 MAILBOX = "international@university.example"
-WAIT = 30  # seconds: the most any step may take before the test gives up
 
 
 def wait_for(condition, timeout: float = WAIT, interval: float = 0.1, what: str = "condition"):
@@ -52,78 +48,6 @@ def wait_for(condition, timeout: float = WAIT, interval: float = 0.1, what: str 
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-# ---------------------------------------------------------------------------------------------
-# The SMTP server
-# ---------------------------------------------------------------------------------------------
-
-
-class RecordingHandler:
-    """Accepts mail and records it. Can hold messages in DATA (neither accepted nor refused),
-    to stop a worker in the middle of sending; held messages are then refused, as a server
-    does whose client went away before the end of the conversation."""
-
-    def __init__(self):
-        self.messages: list[dict] = []
-        self.lock = threading.Lock()
-        self.hold_from: int | None = None
-        self.holding = threading.Event()
-        self.release = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            hold = self.hold_from is not None and len(self.messages) >= self.hold_from
-        if hold:
-            self.holding.set()
-            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, WAIT)
-            return "451 4.3.0 Connection lost; try again later"
-        parsed = email.message_from_bytes(envelope.content)
-        with self.lock:
-            for recipient in envelope.rcpt_tos:
-                self.messages.append(
-                    {"to": recipient, "message_id": parsed["Message-ID"], "subject": str(parsed["Subject"])}
-                )
-        return "250 Message accepted for delivery"
-
-    def recipients(self) -> Counter:
-        with self.lock:
-            return Counter(message["to"] for message in self.messages)
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.messages)
-
-
-class SmtpServer:
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-
-        self._controller_class = Controller
-        self.handler = RecordingHandler()
-        self.port = free_port()
-        self.controller = None
-
-    def start(self):
-        self.controller = self._controller_class(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    def reset(self):
-        self.handler.release.set()
-        self.handler = RecordingHandler()
-        if self.controller is not None:
-            self.controller.handler = self.handler
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------------------------
