@@ -28,7 +28,7 @@ from cooperation.importing.base import (
 )
 from cooperation.importing.readers import CellError, parse_choice, parse_country, split_list
 from cooperation.lib.text import fold
-from partners.models import Institution, InstitutionName
+from partners.models import REBUILT_FIELDS, Institution, InstitutionName
 from partners.selectors import InstitutionNameIndex
 
 IDENTIFIERS = ("erasmus_code", "pic", "schac_id")
@@ -241,7 +241,7 @@ class InstitutionImport(ImportKind):
         prefetch_related_objects(named, "names")
         for institution in named:
             institution.refresh_search_text()
-        Institution.objects.bulk_update(named, ["search_text"], batch_size=500)
+        Institution.objects.bulk_update(named, REBUILT_FIELDS, batch_size=500)
         super().write([row for row in rows if row.status != NEW], recorder)
 
     def _plan_updates(self, rows: list[Row]) -> None:
