@@ -37,8 +37,9 @@ class WordSimilar(Func):
 @dataclass(frozen=True)
 class SimilarInstitution:
     institution: Institution
-    matched_name: str  # the name, or the identifier ("website: gazi.edu.tr"), that matched
+    matched_name: str  # the name of it that matched ("" when an identifier did)
     score: float
+    shared: str = ""  # the identifier both have: "website: gazi.edu.tr"
 
 
 def _candidate_ids(keys: list[NameKey], names: list[str]) -> list[int] | None:
@@ -95,12 +96,15 @@ def _scored(keys: list[NameKey], names: list[str], *, exclude_id, threshold: flo
     return best
 
 
-def _ranked(best: dict[int, tuple[float, str]], limit: int) -> list[SimilarInstitution]:
+def _ranked(best: dict[int, tuple], limit: int) -> list[SimilarInstitution]:
+    """{institution id: (score, matched name[, shared identifier])}, best first."""
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))[:limit]
     institutions = Institution.objects.in_bulk([institution_id for institution_id, _ in ranked])
     return [
-        SimilarInstitution(institution=institutions[institution_id], matched_name=matched, score=score)
-        for institution_id, (score, matched) in ranked
+        SimilarInstitution(
+            institutions[institution_id], matched_name=found[1], score=found[0], shared=found[2:] and found[2] or ""
+        )
+        for institution_id, found in ranked
     ]
 
 
@@ -121,7 +125,7 @@ def likely_duplicates(
     """The partners that may be the one these names (each with "is an acronym") and identifiers
     describe: an identical Erasmus code, PIC, SCHAC id or website domain always, then alike
     names (partners.names), best first."""
-    found = {pk: (1.0, label) for pk, label in _same_identifiers(identifiers or {}, exclude_id).items()}
+    found = {pk: (1.0, "", shared) for pk, shared in _same_identifiers(identifiers or {}, exclude_id).items()}
     names = [(name, acronym) for name, acronym in names if name and name.strip()]
     keys = [NameKey.of(name, acronym=acronym) for name, acronym in names]
     if keys:
