@@ -38,7 +38,9 @@ class VisitQuerySet(models.QuerySet):
                 Visit.objects.filter(title__icontains=text).values("pk"),
                 Visit.objects.filter(places__icontains=text).values("pk"),
                 Visit.objects.filter(city__icontains=text).values("pk"),
-                Visit.partners.through.objects.filter(partner_named("institution__search_text", text)).values("visit_id"),
+                Visit.partners.through.objects.filter(partner_named("institution__search_text", text)).values(
+                    "visit_id"
+                ),
             )
         )
 
