@@ -15,8 +15,8 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from cooperation.lib.queries import pk_in_any
-from cooperation.lib.text import search_forms, words_condition
-from partners.names import keys_text
+from cooperation.lib.text import words_condition
+from partners.names import generic_synonym, keys_text, search_text_of
 
 
 class Unit(models.Model):
@@ -129,7 +129,7 @@ class InstitutionQuerySet(models.QuerySet):
         """Every word of `text` begins a word of one of the names, short name or codes, in any
         order and any of them; case, accents, punctuation and the script aside
         (cooperation.lib.text.words_condition over search_text, served by its trigram index)."""
-        condition = words_condition("search_text", text)
+        condition = words_condition("search_text", text, synonyms=generic_synonym)
         return self if condition is None else self.filter(condition)
 
 
@@ -264,7 +264,7 @@ class Institution(models.Model):
     def refresh_search_text(self) -> None:
         """search_text and name_keys, from the names and codes (REBUILT_FIELDS)."""
         names = self.all_names()
-        self.search_text = search_forms([*names, self.erasmus_code, self.pic, self.schac_id])
+        self.search_text = search_text_of(names, [self.erasmus_code, self.pic, self.schac_id])
         self.name_keys = keys_text(names)
 
 

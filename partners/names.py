@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cooperation.lib.text import fold, to_latin
+from cooperation.lib.text import fold, search_forms, to_latin
 
 # Generic words (folded, in Latin letters) and what they stand for; None: a word that joins others.
 _GENERIC_GROUPS = {
@@ -112,6 +112,20 @@ def name_similarity(first: NameKey, second: NameKey, *, at_least: float = 0.0) -
     generic = len(first.generic & second.generic) / len(either) if either else 1.0
     score = (1 - _GENERIC_WEIGHT) * distinctive + _GENERIC_WEIGHT * generic
     return round(min(score, _ALIKE_AT_MOST), 2)
+
+
+def generic_synonym(word: str) -> list[str]:
+    """A generic word of a query as the concept it stands for ("университеті" -> "university"),
+    which Institution.search_text holds for every name with such a word."""
+    concept = generic_concept(to_latin(fold(word)))
+    return [concept] if concept else []
+
+
+def search_text_of(names, codes) -> str:
+    """Institution.search_text: the names' and codes' search forms, and the concepts of their
+    generic words, so that "Сатпаев университеті" finds "Satbayev University"."""
+    concepts = {synonym for name in names for word in fold(name).split() for synonym in generic_synonym(word)}
+    return search_forms([*names, *codes, " ".join(sorted(concepts))])
 
 
 def keys_text(names) -> str:

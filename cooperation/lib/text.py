@@ -7,6 +7,7 @@ so that a name entered in one script is found from the other."""
 
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.db.models import Q
@@ -20,8 +21,9 @@ _APOSTROPHES = "'’‘ʼʻ`´′‛"
 _JOINERS = re.compile(r"[-‐‑.]")  # hyphens and dots: "Xi-an", "St.Petersburg"
 _PUNCTUATION = re.compile(r"[\W_]+")
 
-# Russian letters in Latin ones, after BGN/PCGN (я ya, ю yu, й y, х kh, ц ts, щ shch), with the
-# soft and hard signs left out; fold() has already written the Kazakh letters the Russian way.
+# Russian letters in Latin ones, after BGN/PCGN (я ya, ю yu, х kh, ц ts, щ shch), with the soft
+# and hard signs left out; fold() has already written the Kazakh letters the Russian way, and й
+# as и (its breve goes with the other accents), so "Айтматов" is "aitmatov".
 _CYRILLIC_TO_LATIN = str.maketrans(
     {
         "а": "a",
@@ -33,7 +35,6 @@ _CYRILLIC_TO_LATIN = str.maketrans(
         "ж": "zh",
         "з": "z",
         "и": "i",
-        "й": "y",
         "к": "k",
         "л": "l",
         "м": "m",
@@ -108,10 +109,11 @@ def search_forms(names) -> str:
     return " " + SEARCH_SEPARATOR.join(unique) if unique else ""
 
 
-def words_condition(path: str, text: str) -> Q | None:
+def words_condition(path: str, text: str, synonyms: Callable[[str], list[str]] | None = None) -> Q | None:
     """The condition "every word of `text` begins a word of the search text at `path`" (in any
-    order, a Cyrillic word also in Latin letters; a Chinese word anywhere), or None when the text
-    has no word. Each word is a LIKE '% word%' that the search text's trigram index serves."""
+    order, a Cyrillic word also in Latin letters, or as one of its `synonyms`; a Chinese word
+    anywhere), or None when the text has no word. Each word is a LIKE '% word%' that the search
+    text's trigram index serves."""
     words = fold(text).split()
     if not words:
         return None
@@ -120,9 +122,10 @@ def words_condition(path: str, text: str) -> Q | None:
         if _UNSPACED.search(word):
             condition &= Q(**{f"{path}__contains": word})
             continue
-        either = Q(**{f"{path}__contains": f" {word}"})
-        if _CYRILLIC.search(word):
-            either |= Q(**{f"{path}__contains": f" {to_latin(word)}"})
+        spellings = [word, to_latin(word), *(synonyms(word) if synonyms else [])]
+        either = Q()
+        for spelling in dict.fromkeys(spellings):
+            either |= Q(**{f"{path}__contains": f" {spelling}"})
         condition &= either
     return condition
 

@@ -6,8 +6,7 @@ letters, the codes included, every word after a space)."""
 from django.db import migrations, models
 
 from cooperation.lib.migrations import trigram_index
-from cooperation.lib.text import search_forms
-from partners.names import keys_text
+from partners.names import keys_text, search_text_of
 
 
 def rebuild(apps, schema_editor):
@@ -19,9 +18,8 @@ def rebuild(apps, schema_editor):
     batch = []
     for institution in institution_model.objects.only("name", "short_name", "erasmus_code", "pic", "schac_id"):
         names = [*filter(None, [institution.name, institution.short_name]), *variants.get(institution.pk, [])]
-        institution.search_text = search_forms(
-            [*names, institution.erasmus_code, institution.pic, institution.schac_id]
-        )
+        codes = [institution.erasmus_code, institution.pic, institution.schac_id]
+        institution.search_text = search_text_of(names, codes)
         institution.name_keys = keys_text(names)
         batch.append(institution)
         if len(batch) == 1000:
