@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cooperation.lib.text import fold, search_forms, to_latin
+from cooperation.lib.text import fold, fold_split, search_forms, to_latin
 
 # Generic words (folded, in Latin letters) and what they stand for; None: a word that joins others.
 _GENERIC_GROUPS = {
@@ -61,16 +61,15 @@ def _sound_key(text: str) -> str:
 class NameKey:
     """A name as the scoring reads it."""
 
-    folded: str
+    folded: str  # the whole name folded, without spaces: the same name however punctuated
     key: str  # the distinctive words, in Latin letters, run together, spelt by sound
     generic: frozenset  # what its generic words stand for
     acronym: bool
 
     @classmethod
     def of(cls, name: str, *, acronym: bool = False) -> "NameKey":
-        folded = fold(name)
         distinctive, generic = [], set()
-        for word in to_latin(folded).split():
+        for word in to_latin(fold_split(name)).split():
             for suffix, concept in _UNSPACED_SUFFIXES.items():
                 if word.endswith(suffix):
                     word = word[: -len(suffix)]
@@ -83,7 +82,7 @@ class NameKey:
                 generic.add(concept)
         # An acronym: the short name field, or a name of one word in capitals ("METU", "ODTÜ").
         acronym = acronym or (len(name.split()) == 1 and name.isupper() and len(name) <= 10)
-        return cls(folded, _sound_key("".join(distinctive)), frozenset(generic), acronym)
+        return cls(fold(name).replace(" ", ""), _sound_key("".join(distinctive)), frozenset(generic), acronym)
 
 
 def name_key(name: str) -> str:
