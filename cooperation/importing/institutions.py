@@ -312,7 +312,9 @@ class InstitutionImport(ImportKind):
             # new spelling in the row's name columns is added as a name variant.
             changes = changed_fields(institution, wanted)
             known = names_of[institution.pk] | {fold(institution.name), fold(changes.get("name", ""))}
-            variants = [variant for variant in self._variants(values) if fold(variant.name) not in known]
+            # The row's own spelling of the name too ("Hacettepe Universty"), kept as a variant.
+            spellings = [InstitutionName(name=values["name"]), *self._variants(values)]
+            variants = list({fold(v.name): v for v in spellings if fold(v.name) not in known}.values())
             row.label = institution.name
             row.match = how.describe(self, institution)
             row.changes = self._change_table(institution, changes, variants)
