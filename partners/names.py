@@ -29,6 +29,11 @@ _GENERIC_GROUPS = {
 GENERIC_WORDS: dict[str, str | None] = {
     word: concept for concept, words in _GENERIC_GROUPS.items() for word in words.split()
 }
+# The long generic words by their first two letters, which a misspelling seldom gets wrong.
+_LONG_GENERIC_WORDS: dict[str, list[str]] = {}
+for _word in GENERIC_WORDS:
+    if len(_word) >= 6:
+        _LONG_GENERIC_WORDS.setdefault(_word[:2], []).append(_word)
 # The generic word a name in Chinese or Japanese ends with (written without spaces).
 _UNSPACED_SUFFIXES = {"大学": "university", "大學": "university", "学院": "college", "學院": "college"}
 # Latin spellings that transliterations of the same sound disagree on.
@@ -45,9 +50,9 @@ def generic_concept(word: str) -> str | None | bool:
     if word in GENERIC_WORDS:
         return GENERIC_WORDS[word]
     if len(word) >= 6:
-        for generic, concept in GENERIC_WORDS.items():
-            if len(generic) >= 6 and difflib.SequenceMatcher(None, word, generic).ratio() >= 0.85:
-                return concept
+        for generic in _LONG_GENERIC_WORDS.get(word[:2], ()):
+            if abs(len(word) - len(generic)) <= 2 and difflib.SequenceMatcher(None, word, generic).ratio() >= 0.85:
+                return GENERIC_WORDS[generic]
     return False
 
 

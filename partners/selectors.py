@@ -16,7 +16,9 @@ from partners.names import NameKey, name_key, name_similarity
 
 __all__ = ["name_key"]
 
-SIMILARITY_THRESHOLD = 0.82
+# Generic words weigh a tenth: alike names share at least five sixths of their distinctive letters
+# ("Xinjiang" and "Xi'an Jiaotong" share four fifths, and are not alike).
+SIMILARITY_THRESHOLD = 0.85
 # A lower bar for what is only offered, never decided on ("Did you mean").
 SUGGESTION_THRESHOLD = 0.6
 # How alike a name's key and a partner's name_keys must be for the partner to be scored at all:
@@ -213,7 +215,7 @@ class InstitutionNameIndex:
         if not key.key and not key.folded:
             return []
         # Only the names sharing a three-letter run with this one can reach the threshold (at
-        # 0.82 at most a fifth of the letters differ, which leaves a run of three intact).
+        # most a sixth of the distinctive letters differ, which leaves a run of three intact).
         numbers = set(self._exact.get(key.folded, [])) | set(self._exact.get(f"key:{key.key}", []) if key.key else [])
         for gram in {key.key[i : i + 3] for i in range(len(key.key) - 2)}:
             numbers.update(self._grams.get(gram, ()))
