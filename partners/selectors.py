@@ -81,21 +81,23 @@ def _scored(keys: list[NameKey], names: list[str], *, exclude_id, threshold: flo
     if exclude_id is not None:
         candidates = candidates.exclude(pk=exclude_id)
     best: dict[int, tuple[float, str]] = {}
-    rows = candidates.values_list("id", "name", "short_name", "names__name", "names__kind")
-    for institution_id, official, short, variant, kind in rows.iterator(chunk_size=2000):
-        for candidate, acronym in (
-            (official, False),
-            (short, True),
-            (variant, kind == InstitutionName.Kind.ACRONYM),
-        ):
-            if not candidate:
-                continue
-            theirs = NameKey.of(candidate, acronym=acronym)
-            for key in keys:
-                score = name_similarity(key, theirs)
-                if score >= threshold and score > best.get(institution_id, (0, ""))[0]:
-                    best[institution_id] = (score, candidate)
+    for institution_id, candidate, acronym in names_of(candidates):
+        theirs = NameKey.of(candidate, acronym=acronym)
+        for key in keys:
+            score = name_similarity(key, theirs, at_least=threshold)
+            if score >= threshold and score > best.get(institution_id, (0, ""))[0]:
+                best[institution_id] = (score, candidate)
     return best
+
+
+def names_of(institutions):
+    """(institution id, name, is an acronym) for every name of the institutions: the official
+    one, the short one (an acronym), and each variant, in one query."""
+    rows = institutions.values_list("id", "name", "short_name", "names__name", "names__kind")
+    for institution_id, official, short, variant, kind in rows.iterator(chunk_size=2000):
+        for name, acronym in ((official, False), (short, True), (variant, kind == InstitutionName.Kind.ACRONYM)):
+            if name:
+                yield institution_id, name, acronym
 
 
 def _ranked(best: dict[int, tuple], limit: int) -> list[SimilarInstitution]:
@@ -184,16 +186,10 @@ class InstitutionNameIndex:
         self._grams: dict[str, list[int]] = {}  # three letters of a key -> the entries having them
         self._exact: dict[str, list[int]] = {}  # a folded name, or "key:" and its key -> entries
         seen = set()  # the official and short names come once per variant from the join
-        rows = queryset.values_list("id", "name", "short_name", "names__name", "names__kind")
-        for institution_id, official, short, variant, kind in rows.iterator(chunk_size=2000):
-            for candidate, acronym in (
-                (official, False),
-                (short, True),
-                (variant, kind == InstitutionName.Kind.ACRONYM),
-            ):
-                if candidate and (institution_id, candidate) not in seen:
-                    seen.add((institution_id, candidate))
-                    self.add(institution_id, candidate, acronym=acronym)
+        for institution_id, candidate, acronym in names_of(queryset):
+            if (institution_id, candidate) not in seen:
+                seen.add((institution_id, candidate))
+                self.add(institution_id, candidate, acronym=acronym)
 
     def add(self, owner, name: str, *, acronym: bool = False) -> None:
         """Index a name; `owner` is an institution id or anything else that names its owner."""
@@ -222,7 +218,7 @@ class InstitutionNameIndex:
         best: dict[object, tuple[float, str]] = {}
         for number in numbers:
             owner, candidate, candidate_key = self.entries[number]
-            score = name_similarity(key, candidate_key)
+            score = name_similarity(key, candidate_key, at_least=threshold)
             if score < threshold or score <= best.get(owner, (0, ""))[0]:
                 continue
             if accept is None or accept(owner):
