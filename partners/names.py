@@ -43,7 +43,7 @@ _GENERIC_WEIGHT = 0.1
 _ALIKE_AT_MOST = 0.97
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def generic_concept(word: str) -> str | None | bool:
     """What a generic word stands for (None for "of", "the"...), or False for a distinctive word.
     A long word one or two letters from a generic one is taken for it ("universty")."""
@@ -128,7 +128,8 @@ def generic_synonym(word: str) -> list[str]:
 def search_text_of(names, codes) -> str:
     """Institution.search_text: the names' and codes' search forms, and the concepts of their
     generic words, so that "Сатпаев университеті" finds "Satbayev University"."""
-    concepts = {synonym for name in names for word in fold(name).split() for synonym in generic_synonym(word)}
+    words = {word for name in names for word in to_latin(fold_split(name)).split()}
+    concepts = {generic_concept(word) for word in words} - {None, False}
     return search_forms([*names, *codes, " ".join(sorted(concepts))])
 
 

@@ -17,7 +17,9 @@ _FOLD_MAP = str.maketrans(
     {"ё": "е", "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и", "ı": "i"}
 )
 # Removed before anything else: NFKD would turn the acute accent (´) into a space.
-_APOSTROPHES = "'’‘ʼʻ`´′‛"
+_APOSTROPHES = str.maketrans(dict.fromkeys("'’‘ʼʻ`´′‛"))
+# The combining marks NFKD leaves after a letter (the accents of Latin and Cyrillic letters).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _JOINERS = re.compile(r"[-‐‑.]")  # hyphens and dots: "Xi-an", "St.Petersburg"
 _PUNCTUATION = re.compile(r"[\W_]+")
 
@@ -68,10 +70,10 @@ SEARCH_SEPARATOR = " | "
 
 
 def _letters(text: str) -> str:
-    text = "".join(ch for ch in text or "" if ch not in _APOSTROPHES)
-    text = unicodedata.normalize("NFKD", text).casefold()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.translate(_FOLD_MAP)
+    text = (text or "").translate(_APOSTROPHES)
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return text.casefold().translate(_FOLD_MAP)
 
 
 def _words(text: str) -> str:
@@ -101,7 +103,8 @@ def search_forms(names) -> str:
     space, so that a word of a query can be matched as the beginning of a word."""
     forms = []
     for name in names:
-        for form in (fold(name), fold_split(name)):
+        letters = _letters(name)
+        for form in (_words(_JOINERS.sub("", letters)), _words(_JOINERS.sub(" ", letters))):
             forms.append(form)
             if _CYRILLIC.search(form):
                 forms.append(to_latin(form))
