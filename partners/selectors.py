@@ -24,7 +24,7 @@ SUGGESTION_THRESHOLD = 0.6
 # How alike a name's key and a partner's name_keys must be for the partner to be scored at all:
 # well below the thresholds above, which the scoring then applies.
 _CANDIDATE_THRESHOLD = 0.3
-_CANDIDATES = 100
+_CANDIDATES = 30
 
 
 class WordSimilar(Func):
