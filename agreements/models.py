@@ -24,7 +24,7 @@ from cooperation.lib.academic_years import (
     years_before,
 )
 from cooperation.lib.queries import pk_in_any
-from cooperation.lib.text import fold
+from cooperation.lib.text import partner_named
 from partners.models import Contact, Institution, Unit
 
 EXPIRING_SOON = datetime.timedelta(days=90)
@@ -158,7 +158,7 @@ class AgreementQuerySet(models.QuerySet):
             pk_in_any(
                 Agreement.objects.filter(title__icontains=text).values("pk"),
                 Agreement.objects.filter(registration_number__iexact=text).values("pk"),
-                AgreementParty.objects.filter(institution__search_text__contains=fold(text)).values("agreement_id"),
+                AgreementParty.objects.filter(partner_named("institution__search_text", text)).values("agreement_id"),
             )
         )
 

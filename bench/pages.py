@@ -282,6 +282,15 @@ def pages(requests: int) -> list[Page]:
 
     group("partners", reverse("partners:institution-list"), q(country="KZ", kind="university"), term,
           "/admin/partners/institution/", term)  # fmt: skip
+    # The partner search as people type: two words of a name in the other order, and a misspelling
+    # that finds nothing, so the page looks for the closest partners ("Did you mean").
+    reordered = " ".join(reversed(busiest.name.split()[:2]))
+    misspelt = f"{term[:2]}{term[2:3] * 2}{term[3:]}"
+    made += [
+        Page("partners", f"search {reordered!r}", reverse("partners:institution-list") + q(q=reordered), requests),
+        Page("partners", f"search {misspelt!r} (did you mean)", reverse("partners:institution-list") + q(q=misspelt),
+             requests),
+    ]  # fmt: skip
     group("agreements", reverse("agreements:agreement-list"), q(state="expiring"), term,
           "/admin/agreements/agreement/", term)  # fmt: skip
     group("visits", reverse("cooperation:visit-list"), q(period="upcoming"), term, "/admin/cooperation/visit/", term)

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from agreements.models import Agreement, Direction, Quota
 from cooperation.lib.academic_years import ACADEMIC_YEAR_PATTERN, validate_academic_year
 from cooperation.lib.queries import pk_in_any
-from cooperation.lib.text import fold
+from cooperation.lib.text import partner_named
 from partners.models import Institution, Unit
 
 
@@ -26,7 +26,7 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(
             pk_in_any(
                 Program.objects.filter(title__icontains=text).values("pk"),
-                Program.partners.through.objects.filter(institution__search_text__contains=fold(text)).values(
+                Program.partners.through.objects.filter(partner_named("institution__search_text", text)).values(
                     "program_id"
                 ),
             )

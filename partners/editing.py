@@ -1,7 +1,7 @@
 """Entering and editing a partner institution with its name variants, and its contacts.
 
 A new institution whose name resembles an existing one is not saved at the first attempt: the
-page shows the likely duplicates (partners.selectors.institutions_similar) and saves only once
+page shows the likely duplicates (partners.selectors.likely_duplicates) and saves only once
 the user confirms it is a different institution."""
 
 from django.contrib import messages
@@ -13,8 +13,8 @@ from django.views.generic import UpdateView
 
 from cooperation.lib.views import ChangePermissionMixin, FormPageMixin
 from partners.forms import ContactForm, InstitutionForm, InstitutionNameFormSet
-from partners.models import Contact, Institution
-from partners.selectors import institutions_similar
+from partners.models import Contact, Institution, InstitutionName
+from partners.selectors import likely_duplicates
 
 
 class InstitutionEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
@@ -48,17 +48,17 @@ class InstitutionEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
         return super().get_context_data(**kwargs)
 
     def likely_duplicates(self, form, names_formset) -> list:
-        names = [form.cleaned_data["name"], form.cleaned_data.get("short_name", "")]
+        data = form.cleaned_data
+        names = [(data["name"], False), (data.get("short_name", ""), True)]
         names += [
-            row.cleaned_data.get("name", "")
+            (row.cleaned_data.get("name", ""), row.cleaned_data.get("kind") == InstitutionName.Kind.ACRONYM)
             for row in names_formset
             if row.cleaned_data and not row.cleaned_data.get("DELETE")
         ]
-        found = {}
-        for name in filter(None, names):
-            for similar in institutions_similar(name=name, exclude_id=self.object.pk if self.object else None):
-                found.setdefault(similar.institution.pk, similar)
-        return sorted(found.values(), key=lambda similar: -similar.score)
+        identifiers = {field: data.get(field, "") for field in ("erasmus_code", "pic", "schac_id", "website")}
+        return likely_duplicates(
+            names=names, identifiers=identifiers, exclude_id=self.object.pk if self.object else None
+        )
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()

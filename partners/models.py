@@ -15,7 +15,8 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from cooperation.lib.queries import pk_in_any
-from cooperation.lib.text import fold
+from cooperation.lib.text import words_condition
+from partners.names import generic_synonym, keys_text, search_text_of
 
 
 class Unit(models.Model):
@@ -125,23 +126,15 @@ class InstitutionQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def search(self, text: str):
-        """Match any of the names, short names and scripts, ignoring case and accents."""
-        needle = fold(text)
-        if not needle:
-            return self
-        code = text.strip()
-        # Each branch through its own index: the trigram one, and the unique ones on the codes
-        # (lower(erasmus_code) and pic, both only where they are filled in).
-        return self.filter(
-            pk_in_any(
-                Institution.objects.filter(search_text__contains=needle).values("pk"),
-                Institution.objects.alias(code=Lower("erasmus_code"))
-                .filter(code=code.lower())
-                .exclude(erasmus_code="")
-                .values("pk"),
-                Institution.objects.filter(pic=code).exclude(pic="").values("pk"),
-            )
-        )
+        """Every word of `text` begins a word of one of the names, short name or codes, in any
+        order and any of them; case, accents, punctuation and the script aside
+        (cooperation.lib.text.words_condition over search_text, served by its trigram index)."""
+        condition = words_condition("search_text", text, synonyms=generic_synonym)
+        return self if condition is None else self.filter(condition)
+
+
+# What refresh_search_text() computes from the names and codes.
+REBUILT_FIELDS = ("search_text", "name_keys")
 
 
 class Institution(models.Model):
@@ -202,9 +195,13 @@ class Institution(models.Model):
     # When merged_into was set (partners.merging): the duplicate is kept, so that old links and
     # history still resolve, but no list, search or autocomplete shows it (objects.current()).
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True, editable=False)
-    # Every name, short name and variant, folded (see cooperation.lib.text.fold): what search
-    # matches against. Rebuilt by refresh_search_text() whenever a name changes.
+    # Every name, short name, variant and code, folded and in Latin letters too
+    # (cooperation.lib.text.search_forms): what search matches against. Rebuilt by
+    # refresh_search_text() whenever a name or code changes.
     search_text = models.TextField(editable=False, blank=True, default="")
+    # The distinctive part of every name (partners.names.keys_text), which the trigram search
+    # for alike names compares: likely duplicates and "Did you mean".
+    name_keys = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -254,6 +251,10 @@ class Institution(models.Model):
     def get_absolute_url(self):
         return reverse("partners:institution-detail", args=[self.pk])
 
+    def store_search_text(self) -> None:
+        """Write what refresh_search_text() computed, and nothing else (no history entry)."""
+        Institution.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in REBUILT_FIELDS})
+
     def all_names(self) -> list[str]:
         names = [self.name, self.short_name]
         if self.pk:
@@ -261,7 +262,10 @@ class Institution(models.Model):
         return [name for name in names if name]
 
     def refresh_search_text(self) -> None:
-        self.search_text = " | ".join(dict.fromkeys(fold(name) for name in self.all_names()))
+        """search_text and name_keys, from the names and codes (REBUILT_FIELDS)."""
+        names = self.all_names()
+        self.search_text = search_text_of(names, [self.erasmus_code, self.pic, self.schac_id])
+        self.name_keys = keys_text(names)
 
 
 class InstitutionName(models.Model):
@@ -299,13 +303,13 @@ class InstitutionName(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self.institution.refresh_search_text()
-        Institution.objects.filter(pk=self.institution_id).update(search_text=self.institution.search_text)
+        self.institution.store_search_text()
 
     def delete(self, *args, **kwargs):
         institution = self.institution
         result = super().delete(*args, **kwargs)
         institution.refresh_search_text()
-        Institution.objects.filter(pk=institution.pk).update(search_text=institution.search_text)
+        institution.store_search_text()
         return result
 
 

@@ -1,131 +1,178 @@
-"""Reads about partners that need more than a queryset method: likely duplicates of a name."""
+"""Reads about partners that need more than a queryset method: likely duplicates of a name, and
+the partners a misspelt search was looking for. The scoring is partners.names'; on PostgreSQL
+the candidates come from the trigram index on Institution.name_keys, so that a name is compared
+with a few dozen partners rather than with all of them."""
 
-import difflib
-import re
 from dataclasses import dataclass
 
-from cooperation.lib.text import fold
-from partners.models import Institution
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection, transaction
+from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models.functions import Greatest
 
-# Words that say what kind of institution it is, not which one: "Gazi University" and
-# "Gazi Üniversitesi" and "Университет Гази" are the same name.
-GENERIC_WORDS = {
-    "university",
-    "universitesi",
-    "universiteti",
-    "universitet",
-    "univ",
-    "college",
-    "kolledzh",
-    "kolledj",
-    "institute",
-    "institut",
-    "instituti",
-    "academy",
-    "akademiya",
-    "akademiyasy",
-    "school",
-    "mektebi",
-    "state",
-    "national",
-    "natsionalnyi",
-    "gosudarstvennyi",
-    "memlekettik",
-    "ulttyk",
-    "of",
-    "the",
-    "and",
-    "im",
-    "imeni",
-    "named",
-    "after",
-    "uzh",
-    "dlya",
-    "i",
-    "y",
-}
+from cooperation.lib.text import fold, website_domain, words_condition
+from partners.models import Institution, InstitutionName
+from partners.names import NameKey, name_key, name_similarity
 
-_CYRILLIC_TO_LATIN = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "g",
-    "д": "d",
-    "е": "e",
-    "ж": "zh",
-    "з": "z",
-    "и": "i",
-    "й": "i",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ъ": "",
-    "ы": "y",
-    "ь": "",
-    "э": "e",
-    "ю": "yu",
-    "я": "ya",
-}
-# Latin spellings that transliterations of the same sound disagree on.
-_SOUND_ALIKE = [("dzh", "j"), ("kh", "h"), ("ks", "x"), ("w", "v"), ("c", "k"), ("q", "k"), ("y", "i")]
+__all__ = ["name_key"]
 
-SIMILARITY_THRESHOLD = 0.82
+# Generic words weigh a tenth: alike names share at least five sixths of their distinctive letters
+# ("Xinjiang" and "Xi'an Jiaotong" share four fifths, and are not alike).
+SIMILARITY_THRESHOLD = 0.85
+# A lower bar for what is only offered, never decided on ("Did you mean").
+SUGGESTION_THRESHOLD = 0.6
+# How alike a name's key and a partner's name_keys must be for the partner to be scored at all:
+# well below the thresholds above, which the scoring then applies.
+_CANDIDATE_THRESHOLD = 0.3
+_CANDIDATES = 30
 
 
-def name_key(name: str) -> str:
-    """A spelling-insensitive key: folded, in Latin letters, without generic words, doubled letters
-    collapsed ("Hacetteppe University" and "Университет Хаджеттепе" give close keys)."""
-    text = "".join(_CYRILLIC_TO_LATIN.get(ch, ch) for ch in fold(name))
-    words = [word for word in re.split(r"[^\w]+", text) if word and word not in GENERIC_WORDS]
-    key = "".join(words)
-    for written, sound in _SOUND_ALIKE:
-        key = key.replace(written, sound)
-    return re.sub(r"(.)\1+", r"\1", key)
+class WordSimilar(Func):
+    """`text %> term`: some run of words of `text` is as alike `term` as pg_trgm's
+    word_similarity_threshold asks (served by a trigram index on `text`)."""
+
+    arg_joiner = " %%> "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
 
 
 @dataclass(frozen=True)
 class SimilarInstitution:
     institution: Institution
-    matched_name: str
+    matched_name: str  # the name of it that matched ("" when an identifier did)
     score: float
+    shared: str = ""  # the identifier both have: "website: gazi.edu.tr"
 
 
-def institutions_similar(*, name: str, exclude_id: int | None = None, limit: int = 5) -> list[SimilarInstitution]:
-    """Existing institutions whose name or a name variant resembles `name`, best first."""
-    key = name_key(name)
-    folded = fold(name)
-    if not key and not folded:
+def _candidate_ids(keys: list[NameKey], names: list[str]) -> list[int] | None:
+    """The current partners worth scoring against these names, or None for all of them (on a
+    database without pg_trgm)."""
+    if connection.vendor != "postgresql":
+        return None
+    condition = Q()
+    for name in names:
+        exact = words_condition("search_text", name)
+        if exact is not None:
+            condition |= exact
+    terms = list(dict.fromkeys(key.key for key in keys if key.key and not key.acronym))
+    for term in terms:
+        condition |= Q(WordSimilar(F("name_keys"), Value(term)))
+    if not condition:
         return []
+    queryset = Institution.objects.current().filter(condition)
+    if terms:
+        similarity = [TrigramWordSimilarity(term, "name_keys") for term in terms]
+        queryset = queryset.order_by((Greatest(*similarity) if len(similarity) > 1 else similarity[0]).desc())
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # `name_keys %> term` (through its trigram index) keeps the rows above this threshold.
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(_CANDIDATE_THRESHOLD)]
+            )
+        return list(queryset.values_list("pk", flat=True)[:_CANDIDATES])
+
+
+def _scored(keys: list[NameKey], names: list[str], *, exclude_id, threshold: float) -> dict[int, tuple[float, str]]:
+    """{institution id: (best score, the name of it that scored)} above the threshold."""
+    candidates = Institution.objects.current()
+    ids = _candidate_ids(keys, names)
+    if ids is not None:
+        candidates = candidates.filter(pk__in=ids)
+    if exclude_id is not None:
+        candidates = candidates.exclude(pk=exclude_id)
     best: dict[int, tuple[float, str]] = {}
-    candidates = Institution.objects.current().values_list("id", "name", "short_name", "names__name")
-    for institution_id, official, short, variant in candidates.iterator(chunk_size=2000):
-        if institution_id == exclude_id:
-            continue
-        for candidate in (official, short, variant):
-            if not candidate:
-                continue
-            score = _similarity(key, folded, candidate)
-            if score >= SIMILARITY_THRESHOLD and score > best.get(institution_id, (0, ""))[0]:
+    for institution_id, candidate, acronym in names_of(candidates):
+        theirs = NameKey.of(candidate, acronym=acronym)
+        for key in keys:
+            score = name_similarity(key, theirs, at_least=threshold)
+            if score >= threshold and score > best.get(institution_id, (0, ""))[0]:
                 best[institution_id] = (score, candidate)
-    ranked = sorted(best.items(), key=lambda item: -item[1][0])[:limit]
+    return best
+
+
+def names_of(institutions):
+    """(institution id, name, is an acronym) for every name of the institutions: the official
+    one, the short one (an acronym), and each variant, in one query."""
+    rows = institutions.values_list("id", "name", "short_name", "names__name", "names__kind")
+    for institution_id, official, short, variant, kind in rows.iterator(chunk_size=2000):
+        for name, acronym in ((official, False), (short, True), (variant, kind == InstitutionName.Kind.ACRONYM)):
+            if name:
+                yield institution_id, name, acronym
+
+
+def _ranked(best: dict[int, tuple], limit: int) -> list[SimilarInstitution]:
+    """{institution id: (score, matched name[, shared identifier])}, best first."""
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))[:limit]
     institutions = Institution.objects.in_bulk([institution_id for institution_id, _ in ranked])
     return [
-        SimilarInstitution(institution=institutions[institution_id], matched_name=matched, score=round(score, 2))
-        for institution_id, (score, matched) in ranked
+        SimilarInstitution(
+            institutions[institution_id], matched_name=found[1], score=found[0], shared=found[2:] and found[2] or ""
+        )
+        for institution_id, found in ranked
     ]
+
+
+def institutions_similar(
+    *, name: str, exclude_id: int | None = None, limit: int = 5, acronym: bool = False
+) -> list[SimilarInstitution]:
+    """Existing institutions whose name or a name variant resembles `name`, best first."""
+    return likely_duplicates(names=[(name, acronym)], exclude_id=exclude_id, limit=limit)
+
+
+def likely_duplicates(
+    *,
+    names: list[tuple[str, bool]],
+    identifiers: dict[str, str] | None = None,
+    exclude_id: int | None = None,
+    limit: int = 5,
+) -> list[SimilarInstitution]:
+    """The partners that may be the one these names (each with "is an acronym") and identifiers
+    describe: an identical Erasmus code, PIC, SCHAC id or website domain always, then alike
+    names (partners.names), best first."""
+    found = {pk: (1.0, "", shared) for pk, shared in _same_identifiers(identifiers or {}, exclude_id).items()}
+    names = [(name, acronym) for name, acronym in names if name and name.strip()]
+    keys = [NameKey.of(name, acronym=acronym) for name, acronym in names]
+    if keys:
+        for pk, scored in _scored(
+            keys, [name for name, _ in names], exclude_id=exclude_id, threshold=SIMILARITY_THRESHOLD
+        ).items():
+            found.setdefault(pk, scored)
+    return _ranked(found, limit)
+
+
+def institutions_suggested(text: str, *, limit: int = 3) -> list[SimilarInstitution]:
+    """The partners a search that found nothing was probably looking for ("Did you mean")."""
+    key = NameKey.of(text)
+    if not key.key:
+        return []
+    return _ranked(_scored([key], [], exclude_id=None, threshold=SUGGESTION_THRESHOLD), limit)
+
+
+def _same_identifiers(identifiers: dict[str, str], exclude_id) -> dict[int, str]:
+    """{institution id: what it shares} for the identifiers given (erasmus_code, pic, schac_id,
+    website): the same Erasmus code, PIC or SCHAC id (case aside) or the same website domain."""
+    condition = Q()
+    for field in ("erasmus_code", "pic", "schac_id"):
+        value = (identifiers.get(field) or "").strip()
+        if value:
+            condition |= Q(**{f"{field}__iexact": value})
+    domain = website_domain(identifiers.get("website") or "")
+    if domain:
+        condition |= Q(website__icontains=domain)
+    if not condition:
+        return {}
+    queryset = Institution.objects.current().filter(condition)
+    if exclude_id is not None:
+        queryset = queryset.exclude(pk=exclude_id)
+    found = {}
+    for institution in queryset.only("erasmus_code", "pic", "schac_id", "website")[:20]:
+        for field in ("erasmus_code", "pic", "schac_id"):
+            ours = (identifiers.get(field) or "").strip()
+            if ours and fold(ours) == fold(getattr(institution, field)):
+                found.setdefault(institution.pk, f"{Institution._meta.get_field(field).verbose_name}: {ours}")
+        if domain and website_domain(institution.website) == domain:
+            found.setdefault(institution.pk, f"{Institution._meta.get_field('website').verbose_name}: {domain}")
+    return found
 
 
 class InstitutionNameIndex:
@@ -135,70 +182,46 @@ class InstitutionNameIndex:
 
     def __init__(self, queryset=None):
         queryset = Institution.objects.current() if queryset is None else queryset
-        self.entries: list[tuple[object, str, str, str]] = []  # (owner, name, folded, key)
+        self.entries: list[tuple[object, str, NameKey]] = []  # (owner, name, its key)
         self._grams: dict[str, list[int]] = {}  # three letters of a key -> the entries having them
         self._exact: dict[str, list[int]] = {}  # a folded name, or "key:" and its key -> entries
         seen = set()  # the official and short names come once per variant from the join
-        rows = queryset.values_list("id", "name", "short_name", "names__name")
-        for institution_id, *names in rows.iterator(chunk_size=2000):
-            for candidate in names:
-                if candidate and (institution_id, candidate) not in seen:
-                    seen.add((institution_id, candidate))
-                    self.add(institution_id, candidate)
+        for institution_id, candidate, acronym in names_of(queryset):
+            if (institution_id, candidate) not in seen:
+                seen.add((institution_id, candidate))
+                self.add(institution_id, candidate, acronym=acronym)
 
-    def add(self, owner, name: str) -> None:
+    def add(self, owner, name: str, *, acronym: bool = False) -> None:
         """Index a name; `owner` is an institution id or anything else that names its owner."""
         number = len(self.entries)
-        key = name_key(name)
-        self.entries.append((owner, name, fold(name), key))
-        for gram in {key[i : i + 3] for i in range(len(key) - 2)}:
-            self._grams.setdefault(gram, []).append(number)
-        self._exact.setdefault(fold(name), []).append(number)
-        self._exact.setdefault(f"key:{key}", []).append(number)
+        key = NameKey.of(name, acronym=acronym)
+        self.entries.append((owner, name, key))
+        if not key.acronym:
+            for gram in {key.key[i : i + 3] for i in range(len(key.key) - 2)}:
+                self._grams.setdefault(gram, []).append(number)
+        self._exact.setdefault(key.folded, []).append(number)
+        self._exact.setdefault(f"key:{key.key}", []).append(number)
 
     def similar(
         self, name: str, *, limit: int = 5, accept=None, threshold: float = SIMILARITY_THRESHOLD
     ) -> list[tuple[object, str, float]]:
         """(owner, matched name, score) of the entries resembling `name`, best first, one per
         owner; `accept(owner)` can leave some out (another country, say)."""
-        key, folded = name_key(name), fold(name)
-        if not key and not folded:
+        key = NameKey.of(name)
+        if not key.key and not key.folded:
             return []
         # Only the names sharing a three-letter run with this one can reach the threshold (at
-        # 0.82 at most a fifth of the letters differ, which leaves a run of three intact).
-        numbers = set(self._exact.get(folded, [])) | set(self._exact.get(f"key:{key}", []) if key else [])
-        for gram in {key[i : i + 3] for i in range(len(key) - 2)}:
+        # most a sixth of the distinctive letters differ, which leaves a run of three intact).
+        numbers = set(self._exact.get(key.folded, [])) | set(self._exact.get(f"key:{key.key}", []) if key.key else [])
+        for gram in {key.key[i : i + 3] for i in range(len(key.key) - 2)}:
             numbers.update(self._grams.get(gram, ()))
-        matcher = difflib.SequenceMatcher(None)
-        matcher.set_seq2(key)  # the side SequenceMatcher caches
         best: dict[object, tuple[float, str]] = {}
         for number in numbers:
-            owner, candidate, candidate_folded, candidate_key = self.entries[number]
-            if candidate_folded == folded:
-                score = 1.0
-            elif not key or not candidate_key:
-                continue
-            elif candidate_key == key:
-                score = 0.97
-            else:
-                matcher.set_seq1(candidate_key)
-                if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-                    continue
-                score = matcher.ratio()
+            owner, candidate, candidate_key = self.entries[number]
+            score = name_similarity(key, candidate_key, at_least=threshold)
             if score < threshold or score <= best.get(owner, (0, ""))[0]:
                 continue
             if accept is None or accept(owner):
                 best[owner] = (score, candidate)
         ranked = sorted(best.items(), key=lambda item: -item[1][0])[:limit]
-        return [(owner, matched, round(score, 2)) for owner, (score, matched) in ranked]
-
-
-def _similarity(key: str, folded: str, candidate: str) -> float:
-    if fold(candidate) == folded:
-        return 1.0
-    candidate_key = name_key(candidate)
-    if not key or not candidate_key:
-        return 0.0
-    if candidate_key == key:
-        return 0.97
-    return difflib.SequenceMatcher(None, key, candidate_key).ratio()
+        return [(owner, matched, score) for owner, (score, matched) in ranked]

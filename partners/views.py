@@ -14,6 +14,7 @@ from cooperation.lib.permissions import is_office
 from cooperation.lib.views import HistoryMixin, ViewPermissionMixin
 from partners.filters import InstitutionFilter
 from partners.models import Institution
+from partners.selectors import institutions_suggested
 from partners.tables import InstitutionTable
 from partners.timeline import institution_timeline
 
@@ -26,6 +27,15 @@ class InstitutionListView(ListPageView):
     create_url_name = "partners:institution-create"
     create_label = _("New partner")
     export_name = "partners"
+    template_name = "partners/institution_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        searched = context["filter"].form.cleaned_data.get("q") if context["filter"].is_bound else ""
+        if searched and not self.export_format and context["table"].paginator.count == 0:
+            # Nothing has every word: the partners whose names are closest (a misspelling).
+            context["suggestions"] = institutions_suggested(searched)
+        return context
 
     def get_queryset(self):
         # partners imports no app above it: the agreements it is party to come through the registry.

@@ -35,7 +35,7 @@ from cooperation.demo.files import read
 from cooperation.lib.academic_years import academic_year_of
 from cooperation.visits.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
 from mobility.models import Participant, Program
-from partners.models import Contact, Institution, InstitutionName, Profile, Tag, Unit
+from partners.models import REBUILT_FIELDS, Contact, Institution, InstitutionName, Profile, Tag, Unit
 
 BATCH_SIZE = 2000
 YEARS_BACK = 15
@@ -433,12 +433,12 @@ class BulkSeeder:
         back in the model's order (prefetched, a query per batch), as a save would build it."""
         count = 0
         institutions = Institution.objects.filter(pk__in=self.partner_ids).only(
-            "id", "name", "short_name", "search_text"
+            "id", "name", "short_name", "erasmus_code", "pic", "schac_id", *REBUILT_FIELDS
         )
         for batch in _batches(institutions.prefetch_related("names").iterator(chunk_size=BATCH_SIZE), BATCH_SIZE):
             for institution in batch:
                 institution.refresh_search_text()
-            Institution.objects.bulk_update(batch, ["search_text"], batch_size=1000)
+            Institution.objects.bulk_update(batch, REBUILT_FIELDS, batch_size=1000)
             count += len(batch)
         return count
 

@@ -19,6 +19,8 @@ from cooperation.importing.readers import header_names, parse_text
 from cooperation.lib.history import save_with_history
 
 NEW, UPDATE, DUPLICATE, ERROR = "new", "update", "duplicate", "error"
+# What the user may choose for a row that matched an existing record (Row.choices).
+SKIP = "skip"
 
 
 @dataclass
@@ -44,6 +46,14 @@ class Row:
     message: str = ""  # the match it names, or what it will change
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
     write: Callable | None = None  # write(recorder): runs at confirmation
+    # A row that matched an existing record: how ("through its variant 'Hacetteppe University'"),
+    # what it would change ([field, old, new] for each field), whether a change needs the user's
+    # confirmation, and what the user may do instead (UPDATE, NEW, SKIP) and has chosen.
+    match: str = ""
+    changes: list[list[str]] = field(default_factory=list)
+    needs_confirmation: bool = False
+    choices: list[str] = field(default_factory=list)
+    decision: str = ""
 
     def error(self, column, message) -> None:
         self.errors.append((str(column) if column else "", str(message)))
@@ -65,6 +75,11 @@ class Row:
             "label": self.label,
             "message": self.message,
             "errors": self.describe_errors(),
+            "match": self.match,
+            "changes": self.changes,
+            "needs_confirmation": self.needs_confirmation,
+            "choices": self.choices,
+            "decision": self.decision,
         }
 
 
@@ -83,6 +98,11 @@ class ImportKind:
     def __init__(self, *, user, options: dict | None = None):
         self.user = user
         self.options = options or {}
+        self.decisions = RowDecisions()
+
+    def set_decisions(self, decisions: "RowDecisions") -> None:
+        """What the user chose on the preview, for the check at confirmation."""
+        self.decisions = decisions
 
     def check(self, rows: list[Row]) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -151,6 +171,43 @@ class ImportKind:
             column = "" if field_name == NON_FIELD_ERRORS else self.label_of_field(field_name) or field_name
             for message in errors:
                 row.error(column, message)
+
+
+@dataclass
+class RowDecisions:
+    """The user's answers on the preview, by row number: UPDATE, NEW or SKIP for a row that
+    matched an existing record, and the rows whose changes of an official name, status or
+    country they confirmed. `confirming`: the check before writing, where a change nobody
+    confirmed is not applied (in the preview it is only marked)."""
+
+    chosen: dict[int, str] = field(default_factory=dict)
+    confirmed: set[int] = field(default_factory=set)
+    confirming: bool = False
+
+    @classmethod
+    def from_form(cls, data) -> "RowDecisions":
+        """From the preview's controls: row-<number> (a choice) and confirm-<number> (a box)."""
+        chosen, confirmed = {}, set()
+        for name, value in data.items():
+            kind, _dash, number = name.partition("-")
+            if not (number.isascii() and number.isdigit()) or len(number) > 9:
+                continue
+            if kind == "row":
+                chosen[int(number)] = str(value)
+            elif kind == "confirm":
+                confirmed.add(int(number))
+        return cls(chosen=chosen, confirmed=confirmed, confirming=True)
+
+
+def display_value(obj: models.Model, field_name: str, value) -> str:
+    """A field's value as the preview shows it: a choice by its label, a country by its name."""
+    if value in (None, ""):
+        return ""
+    model_field = obj._meta.get_field(field_name)
+    if model_field.choices:
+        code = getattr(value, "code", value)
+        return str(dict(model_field.flatchoices).get(code, code))
+    return str(value)
 
 
 def map_headers(kind: ImportKind, headers: list[str]) -> tuple[dict[int, Column], list[str]]:

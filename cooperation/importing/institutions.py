@@ -5,11 +5,19 @@ Each row is matched before anything is created:
   row's non-blank values ("update"), or "duplicate" when nothing would change;
 - by the same name in the same country, any case, accents or script variant on record: the
   same, updated where the row adds something;
-- by a resembling name (a misspelling, a transliteration, with or without "University",
-  partners.selectors): "duplicate", naming the match, and not imported, because a
-  near-match is a question for a person, not a reason to overwrite a record;
+- by the same website domain, or by a resembling name (a misspelling, a transliteration, with
+  or without "University", partners.names): "duplicate", naming the match, and not imported
+  unless the user chooses to update that partner or to create a new one, because a near-match
+  is a question for a person, not a reason to overwrite a record;
 - otherwise "new". Rows of the same file are matched against each other too.
+
+The preview shows how each matched row matched and what it would change, field by field; a
+blank cell never erases a value. The user may switch any matched row to "create a new partner"
+or "skip", and a change of an official name, status or country applies only to the rows the
+user confirmed (base.RowDecisions).
 """
+
+from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
@@ -19,22 +27,56 @@ from cooperation.importing.base import (
     DUPLICATE,
     ERROR,
     NEW,
+    SKIP,
     UPDATE,
     Column,
     ImportKind,
     Row,
     changed_fields,
     describe_changes,
+    display_value,
 )
 from cooperation.importing.readers import CellError, parse_choice, parse_country, split_list
-from cooperation.lib.text import fold
-from partners.models import Institution, InstitutionName
+from cooperation.lib.text import fold, website_domain
+from partners.models import REBUILT_FIELDS, Institution, InstitutionName
 from partners.selectors import InstitutionNameIndex
 
 IDENTIFIERS = ("erasmus_code", "pic", "schac_id")
 SUGGESTION_THRESHOLD = 0.6
 # The fields a row sets (the names and identifiers are handled on their own).
 FIELDS = ("short_name", "kind", "country", "city", "website", "status", "notes")
+
+
+# The changes a user confirms row by row before they apply.
+NEEDS_CONFIRMATION = {"name", "status", "country"}
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a row matched an existing partner: by an identifier, by one of its names, by its
+    website's domain, or by an alike name (with the score)."""
+
+    kind: str  # "identifier", "name", "website", "similar"
+    field: str = ""
+    value: str = ""
+    score: float = 1.0
+
+    def default_decision(self) -> str:
+        # An identifier or a name on record is that partner; a domain or an alike name is a
+        # question for the user, and not imported until they answer it.
+        return UPDATE if self.kind in ("identifier", "name") else SKIP
+
+    def describe(self, importer, institution) -> str:
+        if self.kind == "identifier" or self.kind == "website":
+            return _("by its %(field)s %(value)s") % {
+                "field": importer.label_of_field(self.field) or self.field,
+                "value": self.value,
+            }
+        if self.kind == "name" and fold(self.value) == fold(institution.name):
+            return _("by its name")
+        if self.kind == "name":
+            return _("through its variant '%(name)s'") % {"name": self.value}
+        return _("similar %(score)s to '%(name)s'") % {"score": self.score, "name": self.value}
 
 
 def _kind(value):
@@ -76,14 +118,16 @@ class InstitutionImport(ImportKind):
 
     def check(self, rows: list[Row]) -> None:
         index = InstitutionNameIndex()
-        existing = Institution.objects.current().values_list("id", "country", *IDENTIFIERS)
+        existing = Institution.objects.current().values_list("id", "country", "website", *IDENTIFIERS)
         country_of: dict = {}
         by_identifier: dict[tuple[str, str], object] = {}
-        for institution_id, country, *identifiers in existing.iterator(chunk_size=2000):
+        for institution_id, country, website, *identifiers in existing.iterator(chunk_size=2000):
             country_of[institution_id] = country
             for name, value in zip(IDENTIFIERS, identifiers, strict=True):
                 if value:
                     by_identifier[(name, value.lower())] = institution_id
+            if website_domain(website):
+                by_identifier.setdefault(("website", website_domain(website)), institution_id)
         row_of_owner: dict[object, Row] = {}  # an earlier row of this file, by its owner key
         matched_rows: dict[int, Row] = {}  # existing institution id -> the row that matched it
 
@@ -112,7 +156,8 @@ class InstitutionImport(ImportKind):
                     },
                 )
                 continue
-            owner, how = (next(iter(found.values())), "identifier") if found else (None, "")
+            how = Match("identifier", field=next(iter(found)), value=values[next(iter(found))]) if found else None
+            owner = next(iter(found.values())) if found else None
             if owner is not None and not any(
                 index.similar(candidate, limit=1, accept=lambda o, owner=owner: o == owner) for candidate in names
             ):
@@ -129,43 +174,23 @@ class InstitutionImport(ImportKind):
                     },
                 )
                 continue
-            # 2. and 3. The names, against the partners' names and the earlier rows'.
             if owner is None:
-                country = values["country"]
-                best = None
-                for candidate in names:
-                    for match_owner, matched_name, score in index.similar(
-                        candidate, limit=1, accept=lambda o, country=country: country_of.get(o) == country
-                    ):
-                        if best is None or score > best[2]:
-                            best = (match_owner, matched_name, score)
-                if best is not None:
-                    owner, how = best[0], ("name" if best[2] == 1.0 else "similar")
-                    matched_name, score = best[1], best[2]
+                owner, how = self._match_by_name(values, names, index, country_of, by_identifier)
 
             if owner is None:
                 self._plan_new(row, names)
-            elif owner in row_of_owner:
-                earlier = row_of_owner[owner]
+            elif owner in row_of_owner or owner in matched_rows:
+                earlier = row_of_owner.get(owner) or matched_rows[owner]
                 row.status = DUPLICATE
                 row.message = _("the same institution as row %(row)s (%(name)s)") % {
                     "row": earlier.number,
                     "name": earlier.label,
                 }
-            elif how == "similar":
-                row.status = DUPLICATE
-                row.message = _(
-                    "looks like %(institution)s (matched '%(matched)s', similarity %(score)s): not imported; "
-                    "if it is a different institution, enter it on the partner form"
-                ) % {"institution": self._owner_label(owner, row_of_owner), "matched": matched_name, "score": score}
-            elif owner in matched_rows:
-                row.status = DUPLICATE
-                row.message = _("the same institution as row %(row)s (%(name)s)") % {
-                    "row": matched_rows[owner].number,
-                    "name": matched_rows[owner].label,
-                }
             else:
-                matched_rows[owner] = row
+                if how.default_decision() == UPDATE:
+                    # A partner matched for sure is this row's; an alike one stays open to a
+                    # later row that names it exactly.
+                    matched_rows[owner] = row
                 row.values["_match"] = owner
                 row.values["_how"] = how
             # Later rows match a new one: by its names and identifiers.
@@ -178,6 +203,8 @@ class InstitutionImport(ImportKind):
                 for name in IDENTIFIERS:
                     if values.get(name):
                         by_identifier[(name, values[name].lower())] = key
+                if website_domain(values.get("website") or ""):
+                    by_identifier.setdefault(("website", website_domain(values["website"])), key)
 
         self._plan_updates([row for row in rows if row.status != ERROR and "_how" in row.values])
         self._resolve_parents(rows, index, country_of)
@@ -189,6 +216,26 @@ class InstitutionImport(ImportKind):
         # Not the short name: two institutions may well share an acronym.
         names = [values["name"], values.get("name_ru"), values.get("name_kk")]
         return [name for name in [*names, *(values.get("other_names") or [])] if name]
+
+    def _match_by_name(self, values, names, index, country_of, by_identifier):
+        """(owner, Match) of the best name match in the row's country, exact or alike, or of
+        the same website domain; (None, None) when nothing matches."""
+        country = values["country"]
+        best = None
+        for candidate in names:
+            for match_owner, matched_name, score in index.similar(
+                candidate, limit=1, accept=lambda o, country=country: country_of.get(o) == country
+            ):
+                if best is None or score > best[2]:
+                    best = (match_owner, matched_name, score)
+        if best is not None and best[2] == 1.0:
+            return best[0], Match("name", value=best[1], score=1.0)
+        domain = website_domain(values.get("website") or "")
+        if domain and ("website", domain) in by_identifier:
+            return by_identifier[("website", domain)], Match("website", field="website", value=domain)
+        if best is not None:
+            return best[0], Match("similar", value=best[1], score=best[2])
+        return None, None
 
     def _owner_label(self, owner, row_of_owner) -> str:
         if owner in row_of_owner:
@@ -241,10 +288,14 @@ class InstitutionImport(ImportKind):
         prefetch_related_objects(named, "names")
         for institution in named:
             institution.refresh_search_text()
-        Institution.objects.bulk_update(named, ["search_text"], batch_size=500)
+        Institution.objects.bulk_update(named, REBUILT_FIELDS, batch_size=500)
         super().write([row for row in rows if row.status != NEW], recorder)
 
     def _plan_updates(self, rows: list[Row]) -> None:
+        """The rows that matched an existing partner: how, what they would change (blank cells
+        change nothing), and what the user chose (self.decisions): update it, create a new
+        partner, or skip the row. A change of an official name, status or country applies only
+        to the rows the user confirmed."""
         institutions = Institution.objects.in_bulk([row.values["_match"] for row in rows])
         names_of: dict[int, set[str]] = {pk: set() for pk in institutions}
         for institution_id, name in InstitutionName.objects.filter(institution__in=institutions).values_list(
@@ -253,7 +304,7 @@ class InstitutionImport(ImportKind):
             names_of[institution_id].add(fold(name))
         for row in rows:
             institution = institutions[row.values.pop("_match")]
-            row.values.pop("_how")
+            how: Match = row.values.pop("_how")
             values = row.values
             wanted = {name: values.get(name) for name in FIELDS}
             wanted |= {name: values.get(name) for name in IDENTIFIERS}
@@ -261,22 +312,54 @@ class InstitutionImport(ImportKind):
             # new spelling in the row's name columns is added as a name variant.
             changes = changed_fields(institution, wanted)
             known = names_of[institution.pk] | {fold(institution.name), fold(changes.get("name", ""))}
-            variants = [variant for variant in self._variants(values) if fold(variant.name) not in known]
+            # The row's own spelling of the name too ("Hacettepe Universty"), kept as a variant.
+            spellings = [InstitutionName(name=values["name"]), *self._variants(values)]
+            variants = list({fold(v.name): v for v in spellings if fold(v.name) not in known}.values())
             row.label = institution.name
+            row.match = how.describe(self, institution)
+            row.changes = self._change_table(institution, changes, variants)
+            row.needs_confirmation = bool(set(changes) & NEEDS_CONFIRMATION)
+            # A partner's identifiers are its own: a row that has one cannot be another partner.
+            row.choices = [UPDATE, SKIP] if how.kind == "identifier" else [UPDATE, NEW, SKIP]
+            decision = self.decisions.chosen.get(row.number, how.default_decision())
+            if decision not in row.choices:
+                row.error("", _("'%(choice)s' is not a choice for this row.") % {"choice": decision})
+                continue
+            row.decision = decision
+            label = f"{institution.name} ({institution.country.code})"
+            if decision == NEW:
+                self._plan_new(row, self._row_names(values))
+                row.label = values["name"]
+                row.message = _("a new partner, although it matched %(institution)s") % {"institution": label}
+                continue
+            if decision == SKIP:
+                row.status = DUPLICATE
+                row.message = (
+                    _("not imported, as chosen")
+                    if row.number in self.decisions.chosen
+                    else _(
+                        "looks like %(institution)s: not imported unless you choose to update it or to create "
+                        "a new partner"
+                    )
+                    % {"institution": label}
+                )
+                continue
             if not changes and not variants:
                 row.status = DUPLICATE
-                row.message = _("already recorded as %(institution)s, nothing to change") % {
-                    "institution": f"{institution.name} ({institution.country.code})"
+                row.message = _("already recorded as %(institution)s, nothing to change") % {"institution": label}
+                continue
+            if row.needs_confirmation and self.decisions.confirming and row.number not in self.decisions.confirmed:
+                row.status = DUPLICATE
+                row.message = _("%(institution)s is not changed: the change of %(fields)s was not confirmed") % {
+                    "institution": label,
+                    "fields": ", ".join(self.label_of_field(name) for name in changes if name in NEEDS_CONFIRMATION),
                 }
                 continue
             row.status = UPDATE
             parts = [describe_changes(self, changes)] if changes else []
             if variants:
                 parts.append(_("adds the names: %(names)s") % {"names": ", ".join(v.name for v in variants)})
-            row.message = _("updates %(institution)s: %(what)s") % {
-                "institution": f"{institution.name} ({institution.country.code})",
-                "what": "; ".join(parts),
-            }
+            row.message = _("updates %(institution)s: %(what)s") % {"institution": label, "what": "; ".join(parts)}
             self.validate_changed(row, institution, changes, exclude=("parent", "merged_into"))
 
             def write(recorder, institution=institution, changes=changes, variants=variants):
@@ -287,6 +370,20 @@ class InstitutionImport(ImportKind):
                     recorder.create(variant)
 
             row.write = write
+
+    def _change_table(self, institution, changes: dict, variants) -> list[list[str]]:
+        """[field, old value, new value] for each change, as the preview shows it."""
+        table = [
+            [
+                self.label_of_field(name),
+                display_value(institution, name, getattr(institution, name)),
+                display_value(institution, name, value),
+            ]
+            for name, value in changes.items()
+        ]
+        if variants:
+            table.append([str(_lazy("Name variants")), "", "; ".join(variant.name for variant in variants)])
+        return table
 
     def _resolve_parents(self, rows, index, country_of) -> None:
         for row in rows:

@@ -16,7 +16,17 @@ from django.utils.translation import gettext as _
 
 from cooperation.dashboard.cache import records_changed
 from cooperation.importing.agreements import AgreementImport
-from cooperation.importing.base import ERROR, NEW, UPDATE, ImportKind, Recorder, Row, map_headers, restore
+from cooperation.importing.base import (
+    ERROR,
+    NEW,
+    UPDATE,
+    ImportKind,
+    Recorder,
+    Row,
+    RowDecisions,
+    map_headers,
+    restore,
+)
 from cooperation.importing.contacts import ContactImport
 from cooperation.importing.institutions import InstitutionImport
 from cooperation.importing.models import ImportBatch
@@ -113,16 +123,18 @@ def import_preview(*, kind: str, file, user, options: dict | None = None) -> Imp
     return batch
 
 
-def import_confirm(*, batch: ImportBatch, user) -> ImportBatch:
-    """Check the kept file again (the database may have changed since the preview) and write
-    every row, in one transaction; if any row has an error, nothing is written, the preview is
-    brought up to date, and ImportRefused says which rows."""
+def import_confirm(*, batch: ImportBatch, user, decisions: RowDecisions | None = None) -> ImportBatch:
+    """Check the kept file again (the database may have changed since the preview) with what the
+    user chose for the matched rows (`decisions`; none: every default, no change confirmed),
+    and write every row, in one transaction; if any row has an error, nothing is written, the
+    preview is brought up to date, and ImportRefused says which rows."""
     refused = None
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportBatch.Status.PREVIEWED:
             raise ImportRefused([_("This file has already been imported.")])
         importer = import_kind(batch.kind, user=user, options=batch.options)
+        importer.set_decisions(decisions or RowDecisions(confirming=True))
         with batch.file.open("rb") as file:
             rows = check_rows(importer, file, batch.original_name)
         _fill_preview(batch, rows)

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, FormView, ListView
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cooperation.importing.base import RowDecisions
 from cooperation.importing.forms import ImportUploadForm
 from cooperation.importing.models import ImportBatch
 from cooperation.importing.readers import ImportFileError
@@ -156,7 +157,7 @@ class ImportConfirmView(ImportPermissionMixin, View):
     def post(self, request, pk):
         batch = get_object_or_404(ImportBatch, pk=pk)
         try:
-            batch = import_confirm(batch=batch, user=request.user)
+            batch = import_confirm(batch=batch, user=request.user, decisions=RowDecisions.from_form(request.POST))
         except ImportRefused as refused:
             messages.error(
                 request, _("Nothing was imported. %(reasons)s") % {"reasons": " ".join(refused.messages[:5])}

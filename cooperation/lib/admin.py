@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cooperation.lib.permissions import can_change
 from cooperation.lib.protection import link_referrers
-from cooperation.lib.text import fold
+from cooperation.lib.text import words_condition
 
 
 class UnitScopedAdminMixin:
@@ -65,9 +65,10 @@ class InstitutionNameSearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        folded = fold(search_term)
-        if folded and self.institution_search_path:
-            by_name = queryset.filter(**{f"{self.institution_search_path}__contains": folded})
+        path = self.institution_search_path
+        condition = words_condition(path, search_term) if path else None
+        if condition is not None:
+            by_name = queryset.filter(condition)
             results = results | by_name
             may_have_duplicates = True
         return results, may_have_duplicates

@@ -36,7 +36,7 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-HIDDEN_FIELDS = {"search_text", "updated_at", "created_at"}
+HIDDEN_FIELDS = {"search_text", "name_keys", "updated_at", "created_at"}
 
 
 def change_log(obj, limit: int = 25) -> list[HistoryEntry]:

@@ -23,10 +23,10 @@ from cooperation.tests.browser_form import Control, RenderedForm
 from cooperation.tests.db_state import RowChange, changes_between, database_state, history_tables, record_changes
 
 # Fields a save stamps by itself, and the search text rebuilt from a partner's names.
-STAMPED = {"updated_at", "search_text"}
+STAMPED = {"updated_at", "search_text", "name_keys"}
 # A column rebuilt from other rows: a partner's search text takes its name variants, so changing,
 # adding or removing a variant also changes the partner's row there (InstitutionName.save()).
-REBUILT = {"search_text"}
+REBUILT = {"search_text", "name_keys"}
 MANAGEMENT = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$")
 ROW = re.compile(r"^(?P<prefix>[a-z_]+)-(?P<index>\d+)-(?P<field>\w+)$")
 

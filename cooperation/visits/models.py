@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, AreaOfCooperation
 from cooperation.lib.queries import pk_in_any
-from cooperation.lib.text import fold
+from cooperation.lib.text import partner_named
 from partners.models import Contact, Institution, Unit
 
 
@@ -38,7 +38,9 @@ class VisitQuerySet(models.QuerySet):
                 Visit.objects.filter(title__icontains=text).values("pk"),
                 Visit.objects.filter(places__icontains=text).values("pk"),
                 Visit.objects.filter(city__icontains=text).values("pk"),
-                Visit.partners.through.objects.filter(institution__search_text__contains=fold(text)).values("visit_id"),
+                Visit.partners.through.objects.filter(partner_named("institution__search_text", text)).values(
+                    "visit_id"
+                ),
             )
         )
 

@@ -183,10 +183,11 @@ def test_a_name_variant_is_added_only_from_a_filled_empty_row(client, office_use
         "kk",
         InstitutionName.Kind.TRANSLATION,
     )
-    # Besides the new row, only the partner's search text takes its name; no other row is touched.
+    # Besides the new row, only the partner's search text and name keys take its name; no other
+    # row is touched.
     others = [change for change in record_changes(changes) if change is not added]
     assert [(change.table, change.pk, change.fields) for change in others] == [
-        ("partners.Institution", partner.pk, ("search_text",))
+        ("partners.Institution", partner.pk, ("search_text", "name_keys"))
     ]
     assert [(change.table, change.kind) for change in history_tables(changes)] == [
         ("partners.HistoricalInstitutionName", "added")

@@ -55,3 +55,21 @@ def test_errors_stop_the_import_and_are_printed(office_user, spreadsheet, capsys
 def test_only_the_office_imports(rector, spreadsheet):
     with pytest.raises(CommandError, match="not in the international office"):
         call_command("import_data", "institutions", spreadsheet([["Gazi University", "TR", ""]]), "--user", "rector")
+
+
+def test_a_change_of_status_applies_only_when_asked(office_user, tmp_path, capsys):
+    from cooperation.tests.factories import InstitutionFactory
+
+    gazi = InstitutionFactory(name="Gazi University", country="TR", city="Ankara", status="active")
+    path = tmp_path / "status.xlsx"
+    path.write_bytes(xlsx_file([*HEADERS, "Status"], [["GAZI UNIVERSITY", "TR", "", "Inactive"]]).read())
+
+    call_command("import_data", "institutions", str(path), "--user", "staff")
+    assert "row 2: update: Gazi University (matched by its name)" in capsys.readouterr().out
+    assert ImportBatch.objects.get().rows[0]["message"].endswith("the change of Status was not confirmed")
+    gazi.refresh_from_db()
+    assert gazi.status == "active"
+
+    call_command("import_data", "institutions", str(path), "--user", "staff", "--apply-changes")
+    gazi.refresh_from_db()
+    assert gazi.status == "inactive"

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from cooperation.importing.base import RowDecisions
 from cooperation.importing.readers import ImportFileError
 from cooperation.importing.services import (
     KINDS,
@@ -27,8 +28,14 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Check every row and write nothing.")
         parser.add_argument("--user", help="Who imports (recorded on the import); a superuser by default.")
         parser.add_argument("--program", type=int, help="For participants: the id of their program.")
+        parser.add_argument(
+            "--apply-changes",
+            action="store_true",
+            help="Apply the changes of an official name, status or country too (the staff pages ask row by row; "
+            "without this they are left out).",
+        )
 
-    def handle(self, *args, kind, file, dry_run, user, program, **options):
+    def handle(self, *args, kind, file, dry_run, user, program, apply_changes, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
@@ -56,7 +63,8 @@ class Command(BaseCommand):
             for message in row["errors"]:
                 self.stderr.write(message)
             if row["status"] in ("update", "duplicate"):
-                self.stdout.write(f"row {row['number']}: {row['status']}: {row['label']}: {row['message']}")
+                matched = f" (matched {row['match']})" if row.get("match") else ""
+                self.stdout.write(f"row {row['number']}: {row['status']}: {row['label']}{matched}: {row['message']}")
         summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
         self.stdout.write(f"{len(rows)} rows: {summary or 'none'}")
         if counts.get("error"):
@@ -65,7 +73,9 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was imported.")
             return
         try:
-            batch = import_confirm(batch=batch, user=importer)
+            confirmed = {row["number"] for row in rows if row.get("needs_confirmation")} if apply_changes else set()
+            decisions = RowDecisions(confirmed=confirmed, confirming=True)
+            batch = import_confirm(batch=batch, user=importer, decisions=decisions)
         except ImportRefused as refused:
             raise CommandError("\n".join(refused.messages)) from refused
         self.stdout.write(
