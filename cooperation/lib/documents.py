@@ -17,6 +17,8 @@ from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.lib.archives import ZIP_ERRORS, archive_problem, read_member_head
+
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,6 +28,8 @@ JPEG = "image/jpeg"
 TIFF = "image/tiff"
 
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", XLSX: ".xlsx", ODT: ".odt", PNG: ".png", JPEG: ".jpg", TIFF: ".tif"}
+# Zip archives inside: checked before they are kept (cooperation/lib/archives.py).
+ZIPPED_TYPES = {DOCX, XLSX, ODT}
 # Shown in the browser; everything else is downloaded.
 INLINE_TYPES = {PDF, PNG, JPEG}
 
@@ -52,9 +56,11 @@ def _sniff_zip(uploaded) -> str | None:
     try:
         with zipfile.ZipFile(uploaded) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
+            # OpenDocument's first member is its type, a few dozen bytes: judged by the size
+            # it declares and never read further, however much it would unpack to.
+            if read_member_head(archive, "mimetype", 100) == ODT.encode():
                 return ODT
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except ZIP_ERRORS:
         return None
     finally:
         uploaded.seek(0)
@@ -87,6 +93,12 @@ def validate_document(uploaded) -> str:
             code="unsupported_type",
             params={"name": name},
         )
+    if content_type in ZIPPED_TYPES:
+        problem = archive_problem(uploaded)
+        if problem:
+            raise ValidationError(
+                _("%(name)s is refused: %(problem)s"), code="archive_refused", params={"name": name, "problem": problem}
+            )
     return content_type
 
 
