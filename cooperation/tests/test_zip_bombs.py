@@ -51,8 +51,9 @@ def test_a_document_that_unpacks_beyond_200_mb_is_refused_by_its_declared_size()
     bomb = docx(300 * MB)
     error, elapsed, peak = refusal(bomb)
     assert error.code == "archive_refused"
-    assert "memorandum.docx is refused: The file unpacks to 300.0\xa0MB; at most 200.0\xa0MB is accepted." in (
-        error.messages[0]
+    assert (
+        "memorandum.docx is refused: The file unpacks to 300.0\xa0MB; at most 200.0\xa0MB is accepted."
+        in error.messages[0]
     )
     assert elapsed < 1 and peak < 5 * MB
 
@@ -71,7 +72,9 @@ def test_a_document_that_understates_its_size_is_refused_as_damaged_without_unpa
 
 
 def test_a_document_of_ordinary_proportions_is_accepted():
-    words = random.Random(1).choices(["memorandum", "party", "students", "staff", "shall", "exchange", "year"], k=200000)
+    words = random.Random(1).choices(
+        ["memorandum", "party", "students", "staff", "shall", "exchange", "year"], k=200000
+    )
     text = " ".join(words).encode()  # 1.3 MB of text, compressed about four to one
     assert validate_document(SimpleUploadedFile("memorandum.docx", docx(text))) == DOCX
 
