@@ -21,7 +21,14 @@ from cooperation.importing.contacts import ContactImport
 from cooperation.importing.institutions import InstitutionImport
 from cooperation.importing.models import ImportBatch
 from cooperation.importing.participants import ParticipantImport
-from cooperation.importing.readers import CellError, ImportFileError, parse_text, read_table
+from cooperation.importing.readers import (
+    CellError,
+    ImportFileError,
+    encoding_name,
+    file_encoding,
+    parse_text,
+    read_table,
+)
 from cooperation.lib.history import save_with_history
 
 KINDS: dict[str, type[ImportKind]] = {
@@ -51,9 +58,9 @@ def import_kind(kind: str, *, user, options: dict | None = None) -> ImportKind:
     return KINDS[kind](user=user, options=options)
 
 
-def check_rows(importer: ImportKind, file, name: str) -> list[Row]:
+def check_rows(importer: ImportKind, file, name: str, *, encoding: str | None = None) -> list[Row]:
     """Every row of the file, read and checked against the database; nothing is written."""
-    table = read_table(file, name)
+    table = read_table(file, name, encoding=encoding)
     mapping, problems = map_headers(importer, table.headers)
     if problems:
         raise ImportFileError(" ".join(problems))
@@ -97,10 +104,11 @@ def import_preview(*, kind: str, file, user, options: dict | None = None) -> Imp
     Raises ImportFileError when the file as a whole cannot be read."""
     name = PurePath(getattr(file, "name", "") or "import").name
     importer = import_kind(kind, user=user, options=options)
-    rows = check_rows(importer, file, name)
+    encoding = file_encoding(file, name)
+    rows = check_rows(importer, file, name, encoding=encoding)
     batch = ImportBatch(
         kind=kind,
-        options=options or {},
+        options={**(options or {}), **({"encoding": encoding} if encoding else {})},
         token=uuid.uuid4().hex,
         original_name=name,
         uploaded_by=user,
@@ -124,7 +132,7 @@ def import_confirm(*, batch: ImportBatch, user) -> ImportBatch:
             raise ImportRefused([_("This file has already been imported.")])
         importer = import_kind(batch.kind, user=user, options=batch.options)
         with batch.file.open("rb") as file:
-            rows = check_rows(importer, file, batch.original_name)
+            rows = check_rows(importer, file, batch.original_name, encoding=batch.options.get("encoding"))
         _fill_preview(batch, rows)
         bad = [row for row in rows if row.status == ERROR]
         if bad:
@@ -154,6 +162,23 @@ def import_confirm(*, batch: ImportBatch, user) -> ImportBatch:
             records_changed()  # bulk writes send no signals: the dashboards must learn of them
     if refused:
         raise ImportRefused(refused)
+    return batch
+
+
+def import_read_as(*, batch: ImportBatch, encoding: str, user) -> ImportBatch:
+    """Read the kept CSV file again in another encoding (the preview's choice when the detected
+    one reads it wrong) and check every row again; nothing is written but the preview.
+    Raises ImportFileError when the file cannot be read in that encoding."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.PREVIEWED:
+            raise ImportRefused([_("This file has already been imported.")])
+        importer = import_kind(batch.kind, user=user, options=batch.options)
+        with batch.file.open("rb") as file:
+            rows = check_rows(importer, file, batch.original_name, encoding=encoding)
+        batch.options = {**batch.options, "encoding": encoding_name(encoding)}
+        _fill_preview(batch, rows)
+        batch.save(update_fields=["options", "rows", "row_count", "error_count"])
     return batch
 
 
