@@ -121,18 +121,24 @@ def import_preview(*, kind: str, file, user, options: dict | None = None) -> Imp
     return batch
 
 
+def _check_again(batch: ImportBatch, *, user, encoding: str | None) -> tuple[ImportBatch, ImportKind, list[Row]]:
+    """Lock a previewed batch (in the caller's transaction) and check its kept file again."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise ImportRefused([_("This file has already been imported.")])
+    importer = import_kind(batch.kind, user=user, options=batch.options)
+    with batch.file.open("rb") as file:
+        rows = check_rows(importer, file, batch.original_name, encoding=encoding)
+    return batch, importer, rows
+
+
 def import_confirm(*, batch: ImportBatch, user) -> ImportBatch:
     """Check the kept file again (the database may have changed since the preview) and write
     every row, in one transaction; if any row has an error, nothing is written, the preview is
     brought up to date, and ImportRefused says which rows."""
     refused = None
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEWED:
-            raise ImportRefused([_("This file has already been imported.")])
-        importer = import_kind(batch.kind, user=user, options=batch.options)
-        with batch.file.open("rb") as file:
-            rows = check_rows(importer, file, batch.original_name, encoding=batch.options.get("encoding"))
+        batch, importer, rows = _check_again(batch, user=user, encoding=batch.options.get("encoding"))
         _fill_preview(batch, rows)
         bad = [row for row in rows if row.status == ERROR]
         if bad:
@@ -170,12 +176,7 @@ def import_read_as(*, batch: ImportBatch, encoding: str, user) -> ImportBatch:
     one reads it wrong) and check every row again; nothing is written but the preview.
     Raises ImportFileError when the file cannot be read in that encoding."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEWED:
-            raise ImportRefused([_("This file has already been imported.")])
-        importer = import_kind(batch.kind, user=user, options=batch.options)
-        with batch.file.open("rb") as file:
-            rows = check_rows(importer, file, batch.original_name, encoding=encoding)
+        batch, _importer, rows = _check_again(batch, user=user, encoding=encoding)
         batch.options = {**batch.options, "encoding": encoding_name(encoding)}
         _fill_preview(batch, rows)
         batch.save(update_fields=["options", "rows", "row_count", "error_count"])
