@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 # Tab, line feed and carriage return may come with pasted text; no other control character does.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The longest text any filter or search needs, and then some; no longer one is a search.
-MAX_PARAMETER_LENGTH = 1000
+MAX_PARAMETER_LENGTH = 2000
 
 
 def malformed_parameter(request) -> str | None:

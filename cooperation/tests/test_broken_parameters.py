@@ -127,10 +127,10 @@ def test_a_year_no_date_can_hold_is_a_filter_error_on_the_list_and_refused_by_th
 
 def test_a_long_text_is_refused_but_a_long_search_is_not(client, office_user):
     client.force_login(office_user)
-    assert client.get("/search/", {"q": "x" * 1000}).status_code == 200
+    assert client.get("/search/", {"q": "x" * 2000}).status_code == 200
     response = client.get("/search/", {"q": "x" * 5000})
     assert response.status_code == 400
-    assert "The parameter q is longer than 1000 characters." in response.content.decode()
+    assert "The parameter q is longer than 2000 characters." in response.content.decode()
 
 
 @pytest.mark.django_db
