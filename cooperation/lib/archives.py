@@ -5,6 +5,7 @@ The sizes in the zip's directory are judged first, at no cost; then every member
 small chunks, never past the size it declares (zipfile stops there and checks the CRC), so an
 archive that lies about its sizes is refused as damaged rather than unpacked."""
 
+import struct
 import zipfile
 import zlib
 
@@ -24,15 +25,18 @@ def archive_problem(file, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> str | No
     """Why the zip archive in `file` is refused, or None. The file is left at its start."""
     file.seek(0, 2)
     packed = file.tell()
+    declared = _declared_member_count(file, packed)
+    if declared is not None and declared > MAX_MEMBERS:
+        # zipfile would build an object for each before we could count them.
+        file.seek(0)
+        return _("The file holds %(count)s parts; a document has at most %(max)s.") % {
+            "count": declared,
+            "max": MAX_MEMBERS,
+        }
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
             members = archive.infolist()
-            if len(members) > MAX_MEMBERS:
-                return _("The file holds %(count)s parts; a document has at most %(max)s.") % {
-                    "count": len(members),
-                    "max": MAX_MEMBERS,
-                }
             unpacked = sum(member.file_size for member in members)
             if unpacked > max_unpacked:
                 return _("The file unpacks to %(size)s; at most %(max)s is accepted.") % {
@@ -51,6 +55,24 @@ def archive_problem(file, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> str | No
     if damaged:
         return _("The file is damaged: its parts do not unpack to what it says they are.")
     return None
+
+
+END_OF_DIRECTORY = b"PK\x05\x06"
+END_OF_DIRECTORY_SIZE = 22
+MAX_COMMENT = 65535
+
+
+def _declared_member_count(file, size: int) -> int | None:
+    """How many members the archive's end-of-directory record says it holds (65535 for a zip64
+    archive, which states the real count elsewhere), read from its last bytes alone; None when
+    there is no such record (zipfile then calls the file damaged)."""
+    start = max(0, size - END_OF_DIRECTORY_SIZE - MAX_COMMENT)
+    file.seek(start)
+    tail = file.read()
+    position = tail.rfind(END_OF_DIRECTORY)
+    if position < 0 or position + END_OF_DIRECTORY_SIZE > len(tail):
+        return None
+    return struct.unpack_from("<H", tail, position + 10)[0]
 
 
 def read_member_head(archive: zipfile.ZipFile, name: str, limit: int) -> bytes | None:

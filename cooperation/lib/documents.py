@@ -28,8 +28,6 @@ JPEG = "image/jpeg"
 TIFF = "image/tiff"
 
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", XLSX: ".xlsx", ODT: ".odt", PNG: ".png", JPEG: ".jpg", TIFF: ".tif"}
-# Zip archives inside: checked before they are kept (cooperation/lib/archives.py).
-ZIPPED_TYPES = {DOCX, XLSX, ODT}
 # Shown in the browser; everything else is downloaded.
 INLINE_TYPES = {PDF, PNG, JPEG}
 
@@ -84,6 +82,7 @@ def validate_document(uploaded) -> str:
             code="too_large",
             params={"name": name, "size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
         )
+    _refuse_absurd_archive(uploaded, name)
     content_type = sniff_content_type(uploaded)
     if content_type is None:
         raise ValidationError(
@@ -93,13 +92,20 @@ def validate_document(uploaded) -> str:
             code="unsupported_type",
             params={"name": name},
         )
-    if content_type in ZIPPED_TYPES:
-        problem = archive_problem(uploaded)
-        if problem:
-            raise ValidationError(
-                _("%(name)s is refused: %(problem)s"), code="archive_refused", params={"name": name, "problem": problem}
-            )
     return content_type
+
+
+def _refuse_absurd_archive(uploaded, name) -> None:
+    """A zip (what Office and OpenDocument files are) is judged before anything reads its
+    members, the type check included."""
+    uploaded.seek(0)
+    is_zip = uploaded.read(4) == b"PK\x03\x04"
+    uploaded.seek(0)
+    problem = archive_problem(uploaded) if is_zip else None
+    if problem:
+        raise ValidationError(
+            _("%(name)s is refused: %(problem)s"), code="archive_refused", params={"name": name, "problem": problem}
+        )
 
 
 def clean_file_name(name: str, content_type: str) -> str:
