@@ -2,15 +2,13 @@
 be reached the endpoint fails closed (503) while the rest of the portal is served."""
 
 import pytest
-import redis
 from django.core.cache import caches
 from django.test import override_settings
 from openapi_core import OpenAPI
 
-from conftest import service_missing
 from cooperation.api.tests.test_api import authorization, checked
 from cooperation.api.views import PublicRateThrottle
-from cooperation.tests.test_cache import DEAD_REDIS_URL
+from cooperation.tests.test_cache import DEAD_REDIS_URL, require_live_redis
 from cooperation.tests.test_cache import REDIS_URL as LIVE_REDIS_URL
 
 PUBLIC = "/api/public/partners/"
@@ -41,10 +39,7 @@ def three_a_minute(monkeypatch):
 
 @pytest.mark.integration
 def test_the_limit_is_counted_in_redis(client, db, three_a_minute):
-    try:
-        redis.Redis.from_url(LIVE_REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        service_missing(f"Redis at {LIVE_REDIS_URL}")
+    require_live_redis()
     with override_settings(CACHES=redis_caches(LIVE_REDIS_URL)):
         caches["throttle"].clear()
         try:
