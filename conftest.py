@@ -24,10 +24,11 @@ def service_missing(what: str) -> None:
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: the test database is rolled back between tests,
-    which no signal tells the cached dashboards about."""
-    from django.core.cache import cache
+    which no signal tells the cached dashboards about (nor the public API's request counts)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "throttle"):
+        caches[alias].clear()
 
 
 @pytest.fixture

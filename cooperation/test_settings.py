@@ -10,4 +10,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="cooperation-test-documents-")
 LANGUAGE_CODE = "en"
 # Each test process its own cache, emptied before every test (conftest.py): parallel workers
 # never see each other's entries. The Redis cache itself is tested in test_cache.py.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+}

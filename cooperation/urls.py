@@ -37,6 +37,7 @@ urlpatterns = [
     path("api/", include("cooperation.api.urls")),
 ]
 
+handler400 = "cooperation.lib.errors.bad_request"
 handler500 = "cooperation.lib.errors.server_error"
 
 admin.site.site_header = _("Cooperation: administration")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Direction, Quota
 from cooperation.lib.academic_years import academic_year_of
-from cooperation.lib.filters import CountryFilter, DrillDownFilterSet, SearchFilter
+from cooperation.lib.filters import CountryFilter, DrillDownFilterSet, PortalFilterSet, SearchFilter
 from cooperation.lib.regions import countries_in, region_choices
 from mobility.models import Participant, Program
 from partners.filters import PartnerFilter, UnitFilter
@@ -18,7 +18,7 @@ def academic_year_choices():
     return [(f"{year}/{year + 1}", f"{year}/{year + 1}") for year in range(start, start - 13, -1)]
 
 
-class ProgramFilter(django_filters.FilterSet):
+class ProgramFilter(PortalFilterSet):
     q = SearchFilter(placeholder=_("Title or a partner's name"))
     academic_year = django_filters.ChoiceFilter(label=_("Academic year"), choices=academic_year_choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Program.Kind.choices)

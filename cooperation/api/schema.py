@@ -81,4 +81,5 @@ class PortalAutoSchema(AutoSchema):
             error("404", "There is no such page.")
         if view.throttle_classes:
             error("429", "Too many requests from this address: try again after Retry-After seconds.")
+            error("503", "The request counter (Redis) is unavailable, so no request is counted or answered.")
         return operation

@@ -4,9 +4,15 @@ list of published partners.
 The filters are the FilterSets of the staff lists (partners/filters.py and the others), so a
 query string that filters a list page filters the API the same way."""
 
+import logging
+
+import redis
+from django.core.cache import caches
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, viewsets
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import AnonRateThrottle
 
@@ -19,6 +25,8 @@ from mobility.filters import ProgramFilter
 from mobility.models import Program
 from partners.filters import InstitutionFilter
 from partners.models import Institution
+
+logger = logging.getLogger(__name__)
 
 
 class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -61,10 +69,32 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
     )
 
 
+class CounterUnavailable(APIException):
+    status_code = 503
+    default_detail = _("The request counter is unavailable; try again in a minute.")
+    default_code = "counter_unavailable"
+
+
 class PublicRateThrottle(AnonRateThrottle):
-    """Per client address, counted in the default cache (REST_FRAMEWORK's "public" rate)."""
+    """Per client address (REST_FRAMEWORK's "public" rate), counted in the "throttle" cache:
+    Redis itself, not the fail-soft cache of the pages. A count that cannot be kept is no limit,
+    so with Redis away this endpoint alone fails closed (503) while the rest of the portal is
+    served without its cache."""
 
     scope = "public"
+
+    @property
+    def cache(self):
+        return caches["throttle"]
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except redis.RedisError as error:
+            logger.warning("the public API's request counter is unavailable, refusing: %s", error)
+            failure = CounterUnavailable()
+            failure.wait = self.duration
+            raise failure from error
 
 
 @extend_schema(auth=[])

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.importing.readers import encoding_choices
 from cooperation.lib.permissions import changeable_by
 from mobility.models import Program
 
@@ -27,3 +28,16 @@ class ImportUploadForm(forms.Form):
     def options(self) -> dict:
         program = self.cleaned_data.get("program")
         return {"program": program.pk} if program else {}
+
+
+class EncodingForm(forms.Form):
+    """The preview's choice of the encoding a CSV file is read in."""
+
+    encoding = forms.ChoiceField(
+        label=_("Read the file as"), widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"})
+    )
+
+    def __init__(self, *args, current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["encoding"].choices = encoding_choices(current)
+        self.fields["encoding"].initial = current

@@ -4,27 +4,37 @@ cells as we store them (dates in the local forms, countries by name in three lan
 Each parser raises CellError with a message that says what is wrong with the value; the
 caller adds the row and the column."""
 
+import codecs
 import csv
 import datetime
 import decimal
 import difflib
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import cache
+from xml.etree import ElementTree
 
+import charset_normalizer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from cooperation.lib.archives import ZIP_ERRORS, archive_problem
 from cooperation.lib.text import fold
 
 # Beyond this an import belongs in several files: the preview would be unreadable.
 MAX_ROWS = 5000
 MAX_FILE_SIZE = 10 * 1024 * 1024
+# openpyxl holds a workbook's shared strings in memory: a few thousand rows of text unpack to a
+# few megabytes, and no workbook we import to more than this.
+MAX_XLSX_UNPACKED = 50 * 1024 * 1024
 SUFFIXES = (".xlsx", ".csv")
 
 
@@ -42,35 +52,68 @@ class Table:
     rows: list[tuple[int, list]]  # (row number as the spreadsheet shows it, cell values)
 
 
-def read_table(file, name: str) -> Table:
+def read_table(file, name: str, *, encoding: str | None = None) -> Table:
     """The header and the non-empty rows of the first sheet of an .xlsx file, or of a .csv file
-    (UTF-8 with or without BOM, or Windows-1251; comma, semicolon or tab)."""
+    (comma, semicolon or tab) in `encoding`, or in the one it is detected to be written in."""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in SUFFIXES:
         raise ImportFileError(_("%(name)s is not an .xlsx or .csv file.") % {"name": name})
     data = file.read()
     if len(data) > MAX_FILE_SIZE:
         raise ImportFileError(_("The file is larger than 10 MB; split it into several files."))
-    rows = _xlsx_rows(data) if suffix == ".xlsx" else _csv_rows(data)
+    rows = _xlsx_rows(data) if suffix == ".xlsx" else _csv_rows(data, encoding or detect_encoding(data))
     table = None
     for number, values in rows:
+        _check_row_limit(number)
         values = [_clean(value) for value in values]
+        _refuse_control_characters(number, values, table.headers if table else [])
         if all(value in ("", None) for value in values):
             continue
         if table is None:
             table = Table(headers=[str(value or "").strip() for value in values], rows=[])
             continue
-        if len(table.rows) >= MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows; split it into several files.") % {"max": MAX_ROWS}
-            )
         table.rows.append((number, values))
     if table is None:
         raise ImportFileError(_("The file is empty: the first row must hold the column headers."))
     return table
 
 
+def _check_row_limit(number: int) -> None:
+    """Every row read counts, empty ones too: a sheet of a million empty rows is refused after
+    the first few thousand, not read to its end."""
+    if number > MAX_ROWS + 1:  # the header and MAX_ROWS rows
+        raise ImportFileError(
+            _("The file has more than %(max)s rows (empty rows count too); split it into several files.")
+            % {"max": MAX_ROWS}
+        )
+
+
+# Tab, line feed and carriage return occur in cells; no other control character is text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_characters(number: int, values: list, headers: list[str]) -> None:
+    for index, value in enumerate(values):
+        if isinstance(value, str) and (found := CONTROL_CHARACTERS.search(value)):
+            header = headers[index] if index < len(headers) and headers[index] else ""
+            column = f"{get_column_letter(index + 1)} ({header})" if header else get_column_letter(index + 1)
+            raise ImportFileError(
+                _(
+                    "Row %(row)s, column %(column)s holds a control character (U+%(code)04X), which is not "
+                    "text: the file may be damaged or not in the encoding it was read in."
+                )
+                % {"row": number, "column": column, "code": ord(found.group())}
+            )
+
+
 def _xlsx_rows(data: bytes):
+    problem = archive_problem(io.BytesIO(data), max_unpacked=MAX_XLSX_UNPACKED)
+    if problem:
+        raise ImportFileError(problem)
+    # openpyxl reads a sheet that does not state its size to its end before giving the first
+    # row: the rows are counted first, and the count stops at the limit.
+    for number in _first_sheet_row_numbers(data):
+        _check_row_limit(number)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
@@ -83,20 +126,124 @@ def _xlsx_rows(data: bytes):
         workbook.close()
 
 
-def _csv_rows(data: bytes):
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1251 decodes any byte but a few
-        raise ImportFileError(_("The CSV file is neither UTF-8 nor Windows-1251 text."))
+SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _first_sheet_row_numbers(data: bytes):
+    """1, 2, 3... for each row element of the workbook's first sheet, read as a stream."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            path = _first_sheet_path(archive)
+            if path is None:
+                return
+            parser = ElementTree.XMLPullParser(events=("end",))
+            number = 0
+            with archive.open(path) as stream:
+                while chunk := stream.read(64 * 1024):
+                    parser.feed(chunk)
+                    for _event, element in parser.read_events():
+                        if element.tag == f"{SPREADSHEET_NS}row":
+                            number += 1
+                            yield number
+                        element.clear()
+    except (*ZIP_ERRORS, KeyError, ElementTree.ParseError) as error:
+        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from error
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
+    """Where the first sheet of the workbook is (as the workbook and its relationships say)."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheet = workbook.find(f"{SPREADSHEET_NS}sheets/{SPREADSHEET_NS}sheet")
+    if sheet is None:
+        return None
+    relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for relationship in relationships:
+        if relationship.get("Id") == sheet.get(f"{RELATIONSHIP_NS}id"):
+            target = relationship.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+# --- encodings of CSV files ------------------------------------------------------------------
+
+# What a CSV file may be read as, offered on the preview when the detected one reads it wrong.
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "cp1251": _lazy("Windows-1251 (Cyrillic)"),
+    "cp1252": _lazy("Windows-1252 (Western European)"),
+    "iso8859-1": _lazy("ISO-8859-1 (Latin-1)"),
+    "cp1250": _lazy("Windows-1250 (Central European)"),
+    "koi8-r": _lazy("KOI8-R (Cyrillic)"),
+    "cp866": _lazy("CP866 (DOS Cyrillic)"),
+    "utf-16": "UTF-16",
+}
+
+
+def encoding_choices(current: str) -> list[tuple[str, str]]:
+    """The encodings offered, the one the file was read in among them."""
+    choices = [(code, str(label)) for code, label in ENCODINGS.items()]
+    if current and current not in ENCODINGS:
+        choices.append((current, encoding_label(current)))
+    return choices
+
+
+def encoding_name(encoding: str) -> str:
+    """Python's own name of an encoding ("latin_1" -> "iso8859-1"), or "" for an unknown one."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return ""
+    return "utf-8" if name == "utf-8-sig" else name
+
+
+def encoding_label(encoding: str) -> str:
+    return str(ENCODINGS.get(encoding_name(encoding), encoding_name(encoding).upper()))
+
+
+def file_encoding(file, name: str) -> str | None:
+    """The encoding an uploaded .csv file is detected to be written in; None for a workbook."""
+    if not name.lower().endswith(".csv"):
+        return None
+    data = file.read(MAX_FILE_SIZE + 1)
+    file.seek(0)
+    return detect_encoding(data)
+
+
+def detect_encoding(data: bytes) -> str:
+    """A byte order mark says it; text that is valid UTF-8 is UTF-8; otherwise charset-normalizer
+    guesses from the letters (Windows-1251 when it cannot tell)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(data).best()
+        return encoding_name(best.encoding) if best else "cp1251"
+    return "utf-8"
+
+
+def _csv_rows(data: bytes, encoding: str):
+    codec = encoding_name(encoding)
+    if not codec:
+        raise ImportFileError(_("%(encoding)s is not an encoding.") % {"encoding": encoding})
+    try:
+        text = data.decode("utf-8-sig" if codec == "utf-8" else codec)
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _("The file cannot be read as %(encoding)s (byte %(position)s); choose another encoding.")
+            % {"encoding": encoding_label(codec), "position": error.start + 1}
+        ) from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+    try:
+        yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+    except csv.Error as error:
+        raise ImportFileError(_("The CSV file cannot be read: %(error)s.") % {"error": error}) from None
 
 
 def _clean(value):

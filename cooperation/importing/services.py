@@ -31,7 +31,14 @@ from cooperation.importing.contacts import ContactImport
 from cooperation.importing.institutions import InstitutionImport
 from cooperation.importing.models import ImportBatch
 from cooperation.importing.participants import ParticipantImport
-from cooperation.importing.readers import CellError, ImportFileError, parse_text, read_table
+from cooperation.importing.readers import (
+    CellError,
+    ImportFileError,
+    encoding_name,
+    file_encoding,
+    parse_text,
+    read_table,
+)
 from cooperation.lib.history import save_with_history
 
 KINDS: dict[str, type[ImportKind]] = {
@@ -61,9 +68,9 @@ def import_kind(kind: str, *, user, options: dict | None = None) -> ImportKind:
     return KINDS[kind](user=user, options=options)
 
 
-def check_rows(importer: ImportKind, file, name: str) -> list[Row]:
+def check_rows(importer: ImportKind, file, name: str, *, encoding: str | None = None) -> list[Row]:
     """Every row of the file, read and checked against the database; nothing is written."""
-    table = read_table(file, name)
+    table = read_table(file, name, encoding=encoding)
     mapping, problems = map_headers(importer, table.headers)
     if problems:
         raise ImportFileError(" ".join(problems))
@@ -107,10 +114,11 @@ def import_preview(*, kind: str, file, user, options: dict | None = None) -> Imp
     Raises ImportFileError when the file as a whole cannot be read."""
     name = PurePath(getattr(file, "name", "") or "import").name
     importer = import_kind(kind, user=user, options=options)
-    rows = check_rows(importer, file, name)
+    encoding = file_encoding(file, name)
+    rows = check_rows(importer, file, name, encoding=encoding)
     batch = ImportBatch(
         kind=kind,
-        options=options or {},
+        options={**(options or {}), **({"encoding": encoding} if encoding else {})},
         token=uuid.uuid4().hex,
         original_name=name,
         uploaded_by=user,
@@ -123,6 +131,22 @@ def import_preview(*, kind: str, file, user, options: dict | None = None) -> Imp
     return batch
 
 
+def _check_again(
+    batch: ImportBatch, *, user, encoding: str | None, decisions: RowDecisions | None = None
+) -> tuple[ImportBatch, ImportKind, list[Row]]:
+    """Lock a previewed batch (in the caller's transaction) and check its kept file again, with
+    what the user chose for the matched rows where that is given."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise ImportRefused([_("This file has already been imported.")])
+    importer = import_kind(batch.kind, user=user, options=batch.options)
+    if decisions is not None:
+        importer.set_decisions(decisions)
+    with batch.file.open("rb") as file:
+        rows = check_rows(importer, file, batch.original_name, encoding=encoding)
+    return batch, importer, rows
+
+
 def import_confirm(*, batch: ImportBatch, user, decisions: RowDecisions | None = None) -> ImportBatch:
     """Check the kept file again (the database may have changed since the preview) with what the
     user chose for the matched rows (`decisions`; none: every default, no change confirmed),
@@ -130,13 +154,12 @@ def import_confirm(*, batch: ImportBatch, user, decisions: RowDecisions | None =
     preview is brought up to date, and ImportRefused says which rows."""
     refused = None
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEWED:
-            raise ImportRefused([_("This file has already been imported.")])
-        importer = import_kind(batch.kind, user=user, options=batch.options)
-        importer.set_decisions(decisions or RowDecisions(confirming=True))
-        with batch.file.open("rb") as file:
-            rows = check_rows(importer, file, batch.original_name)
+        batch, importer, rows = _check_again(
+            batch,
+            user=user,
+            encoding=batch.options.get("encoding"),
+            decisions=decisions or RowDecisions(confirming=True),
+        )
         _fill_preview(batch, rows)
         bad = [row for row in rows if row.status == ERROR]
         if bad:
@@ -166,6 +189,18 @@ def import_confirm(*, batch: ImportBatch, user, decisions: RowDecisions | None =
             records_changed()  # bulk writes send no signals: the dashboards must learn of them
     if refused:
         raise ImportRefused(refused)
+    return batch
+
+
+def import_read_as(*, batch: ImportBatch, encoding: str, user) -> ImportBatch:
+    """Read the kept CSV file again in another encoding (the preview's choice when the detected
+    one reads it wrong) and check every row again; nothing is written but the preview.
+    Raises ImportFileError when the file cannot be read in that encoding."""
+    with transaction.atomic():
+        batch, _importer, rows = _check_again(batch, user=user, encoding=encoding)
+        batch.options = {**batch.options, "encoding": encoding_name(encoding)}
+        _fill_preview(batch, rows)
+        batch.save(update_fields=["options", "rows", "row_count", "error_count"])
     return batch
 
 

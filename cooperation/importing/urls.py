@@ -21,6 +21,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.ImportBatchDetailView.as_view(), name="batch-detail"),
     path("imports/<int:pk>/confirm/", views.ImportConfirmView.as_view(), name="batch-confirm"),
     path("imports/<int:pk>/undo/", views.ImportUndoView.as_view(), name="batch-undo"),
+    path("imports/<int:pk>/encoding/", views.ImportEncodingView.as_view(), name="batch-encoding"),
 ]
 for kind, prefix in UPLOAD_PATHS.items():
     urlpatterns += [

@@ -22,15 +22,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cooperation.importing.base import RowDecisions
-from cooperation.importing.forms import ImportUploadForm
+from cooperation.importing.forms import EncodingForm, ImportUploadForm
 from cooperation.importing.models import ImportBatch
-from cooperation.importing.readers import ImportFileError
+from cooperation.importing.readers import ImportFileError, encoding_label
 from cooperation.importing.services import (
     KINDS,
     ImportRefused,
     import_confirm,
     import_kind,
     import_preview,
+    import_read_as,
     import_undo,
     may_import,
     undo_problems,
@@ -149,8 +150,21 @@ class ImportBatchDetailView(ViewPermissionMixin, DetailView):
             can_import=can_import,
             undo_problems=problems,
             upload_url=reverse(f"importing:{batch.kind}"),
+            **self.encoding_context(batch, can_import),
             **kwargs,
         )
+
+    @staticmethod
+    def encoding_context(batch, can_import) -> dict:
+        """What the preview says of a CSV file's encoding, and the choice of another."""
+        encoding = batch.options.get("encoding", "")
+        if not encoding:
+            return {}
+        changeable = can_import and batch.status == ImportBatch.Status.PREVIEWED
+        return {
+            "encoding_label": encoding_label(encoding),
+            "encoding_form": EncodingForm(current=encoding) if changeable else None,
+        }
 
 
 class ImportConfirmView(ImportPermissionMixin, View):
@@ -167,6 +181,29 @@ class ImportConfirmView(ImportPermissionMixin, View):
                 request,
                 _("Imported: %(created)s created, %(updated)s updated.")
                 % {"created": batch.created_count, "updated": batch.updated_count},
+            )
+        return redirect(batch)
+
+
+class ImportEncodingView(ImportPermissionMixin, View):
+    """Read the kept CSV file again in the encoding chosen on the preview."""
+
+    def post(self, request, pk):
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        form = EncodingForm(request.POST, current=batch.options.get("encoding", ""))
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("encoding", [])))
+            return redirect(batch)
+        try:
+            batch = import_read_as(batch=batch, encoding=form.cleaned_data["encoding"], user=request.user)
+        except ImportFileError as error:
+            messages.error(request, str(error))
+        except ImportRefused as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(
+                request,
+                _("The file was read again as %(encoding)s.") % {"encoding": encoding_label(batch.options["encoding"])},
             )
         return redirect(batch)
 

@@ -17,6 +17,8 @@ from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.lib.archives import ZIP_ERRORS, archive_problem, read_member_head
+
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,9 +54,11 @@ def _sniff_zip(uploaded) -> str | None:
     try:
         with zipfile.ZipFile(uploaded) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
+            # OpenDocument's first member is its type, a few dozen bytes: judged by the size
+            # it declares and never read further, however much it would unpack to.
+            if read_member_head(archive, "mimetype", 100) == ODT.encode():
                 return ODT
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except ZIP_ERRORS:
         return None
     finally:
         uploaded.seek(0)
@@ -78,6 +82,7 @@ def validate_document(uploaded) -> str:
             code="too_large",
             params={"name": name, "size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
         )
+    _refuse_absurd_archive(uploaded, name)
     content_type = sniff_content_type(uploaded)
     if content_type is None:
         raise ValidationError(
@@ -88,6 +93,19 @@ def validate_document(uploaded) -> str:
             params={"name": name},
         )
     return content_type
+
+
+def _refuse_absurd_archive(uploaded, name) -> None:
+    """A zip (what Office and OpenDocument files are) is judged before anything reads its
+    members, the type check included."""
+    uploaded.seek(0)
+    is_zip = uploaded.read(4) == b"PK\x03\x04"
+    uploaded.seek(0)
+    problem = archive_problem(uploaded) if is_zip else None
+    if problem:
+        raise ValidationError(
+            _("%(name)s is refused: %(problem)s"), code="archive_refused", params={"name": name, "problem": problem}
+        )
 
 
 def clean_file_name(name: str, content_type: str) -> str:

@@ -24,12 +24,16 @@ def cache_settings(location: str) -> dict:
     return {"default": {"BACKEND": "cooperation.lib.cache.FailSoftRedisCache", "LOCATION": location}}
 
 
-@pytest.fixture
-def live_redis():
+def require_live_redis() -> None:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError:
         service_missing(f"Redis at {REDIS_URL}")
+
+
+@pytest.fixture
+def live_redis():
+    require_live_redis()
     with override_settings(CACHES=cache_settings(REDIS_URL)):
         caches["default"].clear()
         yield caches["default"]

@@ -74,6 +74,7 @@ OBJECT_FACTORIES = {
     "importing:batch-detail": lambda: _import_batch(),
     "importing:batch-confirm": lambda: _import_batch(),
     "importing:batch-undo": lambda: _import_batch(),
+    "importing:batch-encoding": lambda: _import_batch(),
 }
 # Pages that write: the rector's office is refused them, on GET (no form) and on POST.
 WRITES = {
@@ -98,6 +99,7 @@ WRITES = {
     # Imports: the international office only (cooperation/importing/views.py says why).
     "importing:batch-confirm",
     "importing:batch-undo",
+    "importing:batch-encoding",
     *(
         f"importing:{kind}{page}"
         for kind in ("institutions", "contacts", "agreements", "participants")
