@@ -163,6 +163,18 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
+class NoticeUnit(models.TextChoices):
+    """What a notice period is counted in: renewal_notice_days or renewal_notice_months."""
+
+    DAYS = "days", _("days")
+    MONTHS = "months", _("months")
+
+
+RENEWAL_TERMS_NEED_AUTO_RENEWAL = _(
+    "A renewal term and notice period apply only to an agreement that renews automatically."
+)
+
+
 class Agreement(models.Model):
     unit_path = "responsible_unit"  # see cooperation.lib.permissions
 
@@ -237,11 +249,19 @@ class Agreement(models.Model):
     renewal_term_months = models.PositiveSmallIntegerField(
         _("renewal term (months)"), null=True, blank=True, help_text=_("Each automatic renewal extends it by this.")
     )
+    # A notice period is stated in days ("90 days") or in calendar months ("six months"), and
+    # kept as stated: at most one of the two (agreement_notice_in_days_or_months).
     renewal_notice_days = models.PositiveSmallIntegerField(
         _("notice period (days)"),
         null=True,
         blank=True,
         help_text=_("Notice of non-renewal must be given this many days before expiry."),
+    )
+    renewal_notice_months = models.PositiveSmallIntegerField(
+        _("notice period (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Notice of non-renewal must be given this many calendar months before expiry."),
     )
     renews = models.OneToOneField(
         "self",
@@ -291,11 +311,18 @@ class Agreement(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(auto_renews=True)
-                | (Q(renewal_term_months__isnull=True) & Q(renewal_notice_days__isnull=True)),
-                name="agreement_renewal_terms_only_when_auto_renewing",
-                violation_error_message=_(
-                    "A renewal term and notice period apply only to an agreement that renews automatically."
+                | (
+                    Q(renewal_term_months__isnull=True)
+                    & Q(renewal_notice_days__isnull=True)
+                    & Q(renewal_notice_months__isnull=True)
                 ),
+                name="agreement_renewal_terms_only_when_auto_renewing",
+                violation_error_message=RENEWAL_TERMS_NEED_AUTO_RENEWAL,
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_notice_days__isnull=True) | Q(renewal_notice_months__isnull=True),
+                name="agreement_notice_in_days_or_months",
+                violation_error_message=_("Give the notice period in days or in months, not both."),
             ),
             models.CheckConstraint(
                 condition=Q(auto_renews=False) | Q(expires_on__isnull=False),
@@ -347,11 +374,21 @@ class Agreement(models.Model):
             end = add_months(self.expires_on, terms * months)
         return end
 
+    def notice_period(self) -> tuple[int, NoticeUnit] | None:
+        """The notice period as stated: (number, its unit), or None."""
+        if self.renewal_notice_months is not None:
+            return self.renewal_notice_months, NoticeUnit.MONTHS
+        if self.renewal_notice_days is not None:
+            return self.renewal_notice_days, NoticeUnit.DAYS
+        return None
+
     def notice_deadline(self, on: datetime.date | None = None) -> datetime.date | None:
         """The last day to give notice of non-renewal for the current term."""
         end = self.current_term_end(on)
         if end is None or not self.auto_renews:
             return None
+        if self.renewal_notice_months:
+            return add_months(end, -self.renewal_notice_months)  # six months before 31 August: 28/29 February
         return end - datetime.timedelta(days=self.renewal_notice_days or 0)
 
     def days_left(self, on: datetime.date | None = None) -> int | None:
