@@ -5,62 +5,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import (
-    RENEWAL_TERMS_NEED_AUTO_RENEWAL,
-    Agreement,
-    AgreementDocument,
-    AreaOfCooperation,
-    NoticeUnit,
-    Quota,
-)
+from agreements.models import Agreement, AgreementDocument, AreaOfCooperation, Quota
 from cooperation.lib.documents import validate_document
 from cooperation.lib.forms import DateInput, EntryFormMixin, RowFormMixin
 from partners.autocomplete import AutocompleteSelect
 from partners.colleagues import ColleagueChoiceField, active_colleagues
 from partners.models import Institution, Unit
-
-DAYS, MONTHS = NoticeUnit.DAYS, NoticeUnit.MONTHS
-# Past ten years a notice period in months is a typing slip (and a date before the year 1).
-MAX_NOTICE_MONTHS = 120
-
-
-class NoticePeriodWidget(forms.MultiWidget):
-    def __init__(self):
-        inline = {"class": "d-inline-block w-auto"}
-        super().__init__(
-            [forms.NumberInput(attrs={**inline, "min": 0}), forms.Select(attrs=inline, choices=NoticeUnit.choices)]
-        )
-
-    def decompress(self, value):
-        return list(value) if value else [None, DAYS]
-
-
-class NoticePeriodField(forms.MultiValueField):
-    """A notice period as the agreement states it: a number of days or of calendar months,
-    cleaned to (number, DAYS or MONTHS), or None when not given."""
-
-    widget = NoticePeriodWidget
-
-    def __init__(self, **kwargs):
-        fields = (
-            forms.IntegerField(min_value=0, max_value=32767, required=False),
-            forms.ChoiceField(choices=NoticeUnit.choices, required=False),
-        )
-        super().__init__(fields, require_all_fields=False, required=False, **kwargs)
-
-    def has_changed(self, initial, data):
-        # No period stored is what the page renders for none: no number, the unit's first choice.
-        return super().has_changed(self.widget.decompress(initial), data)
-
-    def compress(self, data_list):
-        if not data_list or data_list[0] is None:
-            return None
-        amount, unit = data_list[0], data_list[1] or DAYS
-        if unit == MONTHS and amount > MAX_NOTICE_MONTHS:
-            raise ValidationError(
-                _("A notice period is at most %(months)s months.") % {"months": MAX_NOTICE_MONTHS}, code="max_value"
-            )
-        return amount, unit
 
 
 class AgreementForm(EntryFormMixin, forms.ModelForm):
@@ -69,12 +19,6 @@ class AgreementForm(EntryFormMixin, forms.ModelForm):
         label=_("Areas of cooperation"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-    )
-    renewal_notice = NoticePeriodField(
-        label=_("Notice period"),
-        help_text=_(
-            "Notice of non-renewal must be given this long before the term ends: in days, or in calendar months."
-        ),
     )
 
     class Meta:
@@ -94,7 +38,8 @@ class AgreementForm(EntryFormMixin, forms.ModelForm):
             "expires_on",
             "auto_renews",
             "renewal_term_months",
-            "renewal_notice",  # the model's renewal_notice_days or renewal_notice_months
+            "renewal_notice_days",
+            "renewal_notice_months",
             "notes",
         ]
         widgets = {
@@ -109,7 +54,6 @@ class AgreementForm(EntryFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.keep_current_choice("responsible_unit", Unit.objects.filter(is_active=True))
         self.keep_current_choice("responsible_person", active_colleagues())
-        self.initial.setdefault("renewal_notice", self.instance.notice_period())
         if self.instance.pk:
             # Once entered, the status moves only by the actions on the agreement's page
             # (sign, terminate, renew), each with its own rule.
@@ -121,15 +65,6 @@ class AgreementForm(EntryFormMixin, forms.ModelForm):
                 for value, label in Agreement.Status.choices
                 if value in {Agreement.Status.DRAFT, Agreement.Status.NEGOTIATION, Agreement.Status.SIGNED}
             ]
-
-    def clean(self):
-        cleaned = super().clean()
-        amount, unit = cleaned.get("renewal_notice") or (None, None)
-        self.instance.renewal_notice_days = amount if unit == DAYS else None
-        self.instance.renewal_notice_months = amount if unit == MONTHS else None
-        if amount is not None and "auto_renews" in cleaned and not cleaned["auto_renews"]:
-            self.add_error("renewal_notice", RENEWAL_TERMS_NEED_AUTO_RENEWAL)
-        return cleaned
 
 
 class PartyForm(RowFormMixin, forms.Form):

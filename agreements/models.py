@@ -8,6 +8,7 @@ from pathlib import PurePath
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
@@ -163,18 +164,6 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
-class NoticeUnit(models.TextChoices):
-    """What a notice period is counted in: renewal_notice_days or renewal_notice_months."""
-
-    DAYS = "days", _("days")
-    MONTHS = "months", _("months")
-
-
-RENEWAL_TERMS_NEED_AUTO_RENEWAL = _(
-    "A renewal term and notice period apply only to an agreement that renews automatically."
-)
-
-
 class Agreement(models.Model):
     unit_path = "responsible_unit"  # see cooperation.lib.permissions
 
@@ -258,10 +247,12 @@ class Agreement(models.Model):
         help_text=_("Notice of non-renewal must be given this many days before expiry."),
     )
     renewal_notice_months = models.PositiveSmallIntegerField(
-        _("notice period (months)"),
+        _("or notice period (months)"),
         null=True,
         blank=True,
-        help_text=_("Notice of non-renewal must be given this many calendar months before expiry."),
+        # Past ten years a notice period in months is a typing slip (and a date before the year 1).
+        validators=[MaxValueValidator(120)],
+        help_text=_("Or, stated in calendar months, this many months before expiry (fill in one of the two)."),
     )
     renews = models.OneToOneField(
         "self",
@@ -317,7 +308,9 @@ class Agreement(models.Model):
                     & Q(renewal_notice_months__isnull=True)
                 ),
                 name="agreement_renewal_terms_only_when_auto_renewing",
-                violation_error_message=RENEWAL_TERMS_NEED_AUTO_RENEWAL,
+                violation_error_message=_(
+                    "A renewal term and notice period apply only to an agreement that renews automatically."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(renewal_notice_days__isnull=True) | Q(renewal_notice_months__isnull=True),
@@ -373,14 +366,6 @@ class Agreement(models.Model):
             terms += 1
             end = add_months(self.expires_on, terms * months)
         return end
-
-    def notice_period(self) -> tuple[int, NoticeUnit] | None:
-        """The notice period as stated: (number, its unit), or None."""
-        if self.renewal_notice_months is not None:
-            return self.renewal_notice_months, NoticeUnit.MONTHS
-        if self.renewal_notice_days is not None:
-            return self.renewal_notice_days, NoticeUnit.DAYS
-        return None
 
     def notice_deadline(self, on: datetime.date | None = None) -> datetime.date | None:
         """The last day to give notice of non-renewal for the current term."""
