@@ -92,7 +92,7 @@ class ImportTemplateView(ImportPermissionMixin, View):
         importer = import_kind(self.kind, user=request.user)
         workbook = Workbook()
         sheet = workbook.active
-        sheet.title = str(importer.title)[:31]
+        sheet.title = str(importer.sheet_name)
         sheet.append([column.header() for column in importer.columns])
         sheet.append([str(column.example) for column in importer.columns])
         for cell in sheet[1]:

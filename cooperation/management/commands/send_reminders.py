@@ -10,6 +10,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from cooperation.reminders.delivery import ReminderNotDelivered, reminder_deliver
 from cooperation.reminders.models import Reminder
@@ -81,4 +82,13 @@ class Command(BaseCommand):
             item = KINDS[reminder.kind].load(reminder.item_id)
             title = str(item) if item is not None else "?"
         what = f'{reminder.kind} #{reminder.item_id} "{title}"' if title else reminder.kind
-        return f"{what} due {reminder.due_on} ({reminder.threshold_days} days before) -> {reminder.recipient_label}"
+        return f"{what} due {reminder.due_on} ({_threshold(reminder.threshold_days)}) -> {reminder.recipient_label}"
+
+
+def _threshold(days: int) -> str:
+    """When the reminder goes out, against its due date: a negative threshold is after it."""
+    if days > 0:
+        return ngettext("%(days)s day before", "%(days)s days before", days) % {"days": days}
+    if days == 0:
+        return gettext("on the due date")
+    return ngettext("%(days)s day after", "%(days)s days after", -days) % {"days": -days}
