@@ -144,6 +144,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its start-up banner would print in every management command
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "cooperation.lib.security.client_ip_address"
+# Password reset e-mails asked for per hour, from one client address and for one e-mail address
+# (cooperation/portal/password_reset.py).
+PASSWORD_RESET_PER_HOUR = envint("PASSWORD_RESET_PER_HOUR", 5)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 
 # Behind HTTPS in production (DEBUG off): secure cookies, HSTS, and the proxy's word on the
