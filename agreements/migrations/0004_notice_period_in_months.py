@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("agreements", "0003_list_indexes"),
-        ("partners", "0005_tag_names_in_three_languages"),
+        ("partners", "0004_contact_email_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,6 +18,8 @@ def test_the_name_a_tag_had_becomes_its_english_name_and_the_others_fall_back_to
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(after)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())  # every app as the other tests expect it
 
     tag = Tag.objects.get(pk=old_tag.pk)
     assert (tag.name_en, tag.name_ru, tag.name_kk) == ("Silk Road", None, None)
