@@ -93,7 +93,7 @@ class AgreementAdmin(InstitutionNameSearchMixin, PortalAdmin):
             {
                 "fields": [
                     ("signed_on", "valid_from", "expires_on"),
-                    ("auto_renews", "renewal_term_months", "renewal_notice_days"),
+                    ("auto_renews", "renewal_term_months", "renewal_notice_days", "renewal_notice_months"),
                     "renews",
                     ("terminated_on", "termination_reason"),
                 ]

@@ -2,7 +2,6 @@
 signatories, its quotas and a first document."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +9,7 @@ from agreements.models import Agreement, AgreementDocument, AreaOfCooperation, Q
 from cooperation.lib.documents import validate_document
 from cooperation.lib.forms import DateInput, EntryFormMixin, RowFormMixin
 from partners.autocomplete import AutocompleteSelect
+from partners.colleagues import ColleagueChoiceField, active_colleagues
 from partners.models import Institution, Unit
 
 
@@ -23,6 +23,7 @@ class AgreementForm(EntryFormMixin, forms.ModelForm):
 
     class Meta:
         model = Agreement
+        field_classes = {"responsible_person": ColleagueChoiceField}
         fields = [
             "title",
             "kind",
@@ -38,6 +39,7 @@ class AgreementForm(EntryFormMixin, forms.ModelForm):
             "auto_renews",
             "renewal_term_months",
             "renewal_notice_days",
+            "renewal_notice_months",
             "notes",
         ]
         widgets = {
@@ -51,7 +53,7 @@ class AgreementForm(EntryFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.keep_current_choice("responsible_unit", Unit.objects.filter(is_active=True))
-        self.keep_current_choice("responsible_person", get_user_model().objects.filter(is_active=True))
+        self.keep_current_choice("responsible_person", active_colleagues())
         if self.instance.pk:
             # Once entered, the status moves only by the actions on the agreement's page
             # (sign, terminate, renew), each with its own rule.

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
@@ -237,11 +238,21 @@ class Agreement(models.Model):
     renewal_term_months = models.PositiveSmallIntegerField(
         _("renewal term (months)"), null=True, blank=True, help_text=_("Each automatic renewal extends it by this.")
     )
+    # A notice period is stated in days ("90 days") or in calendar months ("six months"), and
+    # kept as stated: at most one of the two (agreement_notice_in_days_or_months).
     renewal_notice_days = models.PositiveSmallIntegerField(
         _("notice period (days)"),
         null=True,
         blank=True,
         help_text=_("Notice of non-renewal must be given this many days before expiry."),
+    )
+    renewal_notice_months = models.PositiveSmallIntegerField(
+        _("or notice period (months)"),
+        null=True,
+        blank=True,
+        # Past ten years a notice period in months is a typing slip (and a date before the year 1).
+        validators=[MaxValueValidator(120)],
+        help_text=_("Or, stated in calendar months, this many months before expiry (fill in one of the two)."),
     )
     renews = models.OneToOneField(
         "self",
@@ -291,11 +302,20 @@ class Agreement(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(auto_renews=True)
-                | (Q(renewal_term_months__isnull=True) & Q(renewal_notice_days__isnull=True)),
+                | (
+                    Q(renewal_term_months__isnull=True)
+                    & Q(renewal_notice_days__isnull=True)
+                    & Q(renewal_notice_months__isnull=True)
+                ),
                 name="agreement_renewal_terms_only_when_auto_renewing",
                 violation_error_message=_(
                     "A renewal term and notice period apply only to an agreement that renews automatically."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_notice_days__isnull=True) | Q(renewal_notice_months__isnull=True),
+                name="agreement_notice_in_days_or_months",
+                violation_error_message=_("Give the notice period in days or in months, not both."),
             ),
             models.CheckConstraint(
                 condition=Q(auto_renews=False) | Q(expires_on__isnull=False),
@@ -352,6 +372,8 @@ class Agreement(models.Model):
         end = self.current_term_end(on)
         if end is None or not self.auto_renews:
             return None
+        if self.renewal_notice_months:
+            return add_months(end, -self.renewal_notice_months)  # six months before 31 August: 28/29 February
         return end - datetime.timedelta(days=self.renewal_notice_days or 0)
 
     def days_left(self, on: datetime.date | None = None) -> int | None:

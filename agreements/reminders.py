@@ -39,6 +39,7 @@ RULE_FIELDS = (
     "auto_renews",
     "renewal_term_months",
     "renewal_notice_days",
+    "renewal_notice_months",
     "responsible_unit_id",
     "responsible_person_id",
 )

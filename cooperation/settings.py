@@ -24,7 +24,8 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY: the development key is refused when DEBUG is off.")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL the portal is where `make run` serves it: on PORT, as scripts/serve.py reads it.
+SITE_URL = envstr("SITE_URL", f"http://127.0.0.1:{envint('PORT', 8000)}").rstrip("/")
 
 HOME_INSTITUTION_NAME = envstr("HOME_INSTITUTION_NAME", "International Engineering and Technology University")
 OFFICE_MAILBOX = envstr("OFFICE_MAILBOX", "international@university.example")
@@ -158,6 +159,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its start-up banner would print in every management command
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "cooperation.lib.security.client_ip_address"
+# Password reset e-mails asked for per hour, from one client address and for one e-mail address
+# (cooperation/portal/password_reset.py).
+PASSWORD_RESET_PER_HOUR = envint("PASSWORD_RESET_PER_HOUR", 5)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 
 # Behind HTTPS in production (DEBUG off): secure cookies, HSTS, and the proxy's word on the

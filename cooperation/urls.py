@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 from cooperation.calendar import views as calendar_views
 from cooperation.dashboard import views as dashboard_views
 from cooperation.ops import views as ops_views
-from cooperation.portal import search
+from cooperation.portal import password_reset, search
 from cooperation.portal import views as portal_views
 from cooperation.reminders import views as notification_views
 from mobility import views as mobility_views
@@ -14,6 +14,13 @@ from mobility import views as mobility_views
 urlpatterns = [
     path("", portal_views.HomeView.as_view(), name="home"),
     path("healthz", ops_views.healthz, name="healthz"),
+    # Before Django's own: the reset mail in the user's language, rate limited (portal/password_reset.py).
+    path("accounts/password_reset/", password_reset.PortalPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password_reset/done/",
+        password_reset.PortalPasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

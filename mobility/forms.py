@@ -1,12 +1,12 @@
 """Entering a mobility program with the people in it, in one page."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.lib.forms import DateInput, EntryFormMixin, RowFormMixin
 from mobility.models import Participant, Program
 from partners.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
+from partners.colleagues import ColleagueChoiceField, active_colleagues
 from partners.models import Institution, Unit
 
 
@@ -20,6 +20,7 @@ class ProgramForm(EntryFormMixin, forms.ModelForm):
 
     class Meta:
         model = Program
+        field_classes = {"coordinator": ColleagueChoiceField}
         fields = [
             "title",
             "kind",
@@ -45,7 +46,7 @@ class ProgramForm(EntryFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.keep_current_choice("unit", Unit.objects.filter(is_active=True))
-        self.keep_current_choice("coordinator", get_user_model().objects.filter(is_active=True))
+        self.keep_current_choice("coordinator", active_colleagues())
 
 
 class ProgramParticipantForm(RowFormMixin, forms.ModelForm):

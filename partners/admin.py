@@ -79,8 +79,9 @@ class UnitAdmin(PortalAdmin, TranslationAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
+class TagAdmin(TranslationAdmin):
+    list_display = ["name", "name_ru", "name_kk"]
+    search_fields = ["name", "name_en", "name_ru", "name_kk"]
 
 
 @admin.register(Profile)

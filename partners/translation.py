@@ -1,11 +1,16 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from partners.models import Unit
+from partners.models import Tag, Unit
 
 
 @register(Unit)
 class UnitTranslationOptions(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Tag)
+class TagTranslationOptions(TranslationOptions):
     fields = ("name",)
 
 

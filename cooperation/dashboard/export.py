@@ -6,22 +6,45 @@ import datetime
 import io
 
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cooperation.dashboard.selectors import AttentionList, Chart, DashboardFilters, Figure
 
+# Sheet names made for the purpose, by the kind and key of the figure, chart or list: Excel
+# allows 31 characters, fewer than most titles have in Russian and Kazakh (the title heads the sheet).
+SHEET_NAMES = {
+    ("figure", "partners"): pgettext_lazy("sheet", "Active partners"),
+    ("figure", "agreements_in_force"): pgettext_lazy("sheet", "Agreements in force"),
+    ("figure", "agreements_expiring"): pgettext_lazy("sheet", "Agreements expiring"),
+    ("figure", "agreements_signed"): pgettext_lazy("sheet", "Signed this year"),
+    ("figure", "visits_received"): pgettext_lazy("sheet", "Visits received"),
+    ("figure", "visits_sent"): pgettext_lazy("sheet", "Visits sent"),
+    ("figure", "mobility_outgoing"): pgettext_lazy("sheet", "Outgoing mobility"),
+    ("figure", "mobility_incoming"): pgettext_lazy("sheet", "Incoming mobility"),
+    ("chart", "agreements_signed"): pgettext_lazy("sheet", "Signed per year"),
+    ("chart", "mobility"): pgettext_lazy("sheet", "Mobility per year"),
+    ("chart", "visits"): pgettext_lazy("sheet", "Visits per quarter"),
+    ("chart", "partners_by_country"): pgettext_lazy("sheet", "Partners by country"),
+    ("map", ""): pgettext_lazy("sheet", "Agreements by country"),
+    ("list", "expiring"): pgettext_lazy("sheet", "Expiring soon"),
+    ("list", "overdue"): pgettext_lazy("sheet", "Overdue actions"),
+    ("list", "dormant"): pgettext_lazy("sheet", "Dormant agreements"),
+    ("list", "quotas"): pgettext_lazy("sheet", "Unused quotas"),
+    ("list", "upcoming"): pgettext_lazy("sheet", "Upcoming visits"),
+}
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 FORBIDDEN_IN_SHEET_TITLES = "[]:*?/\\"
 
 
-def _sheet(workbook: Workbook, title: str, filters: DashboardFilters):
-    """A sheet named after its title (unique, at most 31 characters), headed by the title and
-    the filters."""
-    name = "".join(" " if char in FORBIDDEN_IN_SHEET_TITLES else char for char in str(title)).strip()[:31]
+def _sheet(workbook: Workbook, key: tuple[str, str], title: str, filters: DashboardFilters):
+    """A sheet named by SHEET_NAMES (unique, at most 31 characters), headed by the title and the
+    filters."""
+    name = str(SHEET_NAMES.get(key, title))
+    name = "".join(" " if char in FORBIDDEN_IN_SHEET_TITLES else char for char in name).strip()[:31]
     base, number = name, 2
     while name in workbook.sheetnames:
         suffix = f" ({number})"
@@ -54,7 +77,7 @@ def _append(sheet, row: list) -> None:
 
 
 def _figure_sheet(workbook, figure: Figure, filters: DashboardFilters):
-    sheet = _sheet(workbook, figure.label, filters)
+    sheet = _sheet(workbook, ("figure", figure.key), figure.label, filters)
     _header(sheet, "", filters.academic_year, filters.previous().academic_year, _("Change"))
     _append(sheet, [_("Total"), figure.current, figure.previous, figure.change])
     sheet[sheet.max_row][0].font = BOLD
@@ -63,14 +86,14 @@ def _figure_sheet(workbook, figure: Figure, filters: DashboardFilters):
 
 
 def _chart_sheet(workbook, chart: Chart, filters: DashboardFilters):
-    sheet = _sheet(workbook, chart.title, filters)
+    sheet = _sheet(workbook, ("chart", chart.key), chart.title, filters)
     _header(sheet, "", *[dataset["label"] for dataset in chart.datasets])
     for index, label in enumerate(chart.labels):
         _append(sheet, [label, *[dataset["data"][index] for dataset in chart.datasets]])
 
 
 def _map_sheet(workbook, countries: dict, filters: DashboardFilters):
-    sheet = _sheet(workbook, _("Agreements in force by country"), filters)
+    sheet = _sheet(workbook, ("map", ""), _("Agreements in force by country"), filters)
     _header(sheet, _("Country"), _("Code"), _("Agreements in force"))
     for code, country in _map_rows(countries):
         _append(sheet, [country["name"], code, country["value"]])
@@ -125,7 +148,7 @@ def list_rows(attention: AttentionList) -> tuple[list[str], list[list]]:
 
 
 def _list_sheet(workbook, attention: AttentionList, filters: DashboardFilters):
-    sheet = _sheet(workbook, attention.title, filters)
+    sheet = _sheet(workbook, ("list", attention.key), attention.title, filters)
     _append(sheet, [_("Total"), attention.total])
     sheet[sheet.max_row][0].font = BOLD
     header, rows = list_rows(attention)

@@ -189,11 +189,15 @@ class _DemoLoader:
 
     def load_partners(self) -> None:
         tags = {}
+        tag_names = specs.tag_names()
         coordinates = specs.city_coordinates()
         for spec in self.partner_specs.values():
             for tag in spec.tags:
                 if tag not in tags:
-                    tags[tag] = _upsert(Tag, {"name": tag})
+                    names = tag_names.get(tag, {})
+                    tags[tag] = _upsert(
+                        Tag, {"name_en": tag}, name_ru=names.get("ru", tag), name_kk=names.get("kk", tag)
+                    )
             latitude, longitude = coordinates.get(spec.city, (None, None))
             institution = _upsert(
                 Institution,

@@ -187,6 +187,11 @@ def partners() -> list[PartnerSpec]:
     return specs
 
 
+def tag_names() -> dict[str, dict[str, str]]:
+    """Each tag's name in Russian and Kazakh, by its English name."""
+    return read("partners.yaml")["tag_names"]
+
+
 def city_coordinates() -> dict[str, tuple[float, float]]:
     return read("partners.yaml")["cities"]
 

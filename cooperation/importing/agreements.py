@@ -10,6 +10,7 @@ completes the register, the agreement's page edits it."""
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from agreements.models import Agreement, AgreementParty, AreaOfCooperation
 from cooperation.importing.base import (
@@ -97,6 +98,7 @@ class AgreementImport(ImportKind):
     key = "agreements"
     model = Agreement
     title = _lazy("Agreements")
+    sheet_name = pgettext_lazy("sheet", "Agreements")
     parsed_fields = ("kind", "status")
     field_columns = {"responsible_unit": "responsible_unit", "responsible_unit_id": "responsible_unit"}
     columns = [

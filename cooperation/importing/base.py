@@ -89,6 +89,8 @@ class ImportKind:
     key = ""
     model: type[models.Model]
     title = ""
+    # The template workbook's sheet: a name made to fit Excel's 31 characters in every language.
+    sheet_name = ""
     columns: list[Column] = []
     # The model field each column fills when its name differs from the column's key.
     field_columns: dict[str, str] = {}

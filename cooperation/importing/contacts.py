@@ -5,6 +5,7 @@ something, a duplicate otherwise."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from cooperation.importing.base import (
     DUPLICATE,
@@ -29,6 +30,7 @@ class ContactImport(ImportKind):
     key = "contacts"
     model = Contact
     title = _lazy("Contacts")
+    sheet_name = pgettext_lazy("sheet", "Contacts")
     columns = [
         Column("institution", _lazy("Institution"), required=True, example="Hacettepe University"),
         Column("full_name", _lazy("Full name"), required=True, example="Ayşe Yılmaz"),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from cooperation.importing.base import (
     DUPLICATE,
@@ -97,6 +98,7 @@ class InstitutionImport(ImportKind):
     key = "institutions"
     model = Institution
     title = _lazy("Partner institutions")
+    sheet_name = pgettext_lazy("sheet", "Partners")
     parsed_fields = ("kind", "country", "status")
     columns = [
         Column("name", _lazy("Official name"), required=True, example="Hacettepe University"),

@@ -7,6 +7,7 @@ of its names or an identifier."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from agreements.models import Direction, Quota
 from cooperation.importing.agreements import UnitReference
@@ -61,6 +62,7 @@ class ParticipantImport(ImportKind):
     key = "participants"
     model = Participant
     title = _lazy("Mobility participants")
+    sheet_name = pgettext_lazy("sheet", "Participants")
     parsed_fields = ("kind", "direction", "level", "quota_category", "status")
     field_columns = {
         "unit": "unit",

@@ -3,7 +3,7 @@
 and delete what it created, unless someone has used or changed those records since)."""
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import PurePath
 
 from django.apps import apps
@@ -12,6 +12,7 @@ from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cooperation.dashboard.cache import records_changed
@@ -223,6 +224,8 @@ def _changed_since(model, pks, since) -> set:
 def undo_problems(batch: ImportBatch) -> list[str]:
     """Why the import cannot be undone: a record it created is now used by another record, or
     a record it created or changed has been changed since. Empty when it can be."""
+    if batch.status != ImportBatch.Status.IMPORTED:
+        return [_("Only a completed import can be undone.")]
     problems = []
     created: dict[str, set] = defaultdict(set)
     for label, pk in batch.created_records:
@@ -268,6 +271,17 @@ def undo_problems(batch: ImportBatch) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
+def undo_counts(batch: ImportBatch) -> dict[str, list[tuple[str, int]]]:
+    """What an undo takes back, kind by kind, for the page that asks to confirm it:
+    {"deleted": [(kind, count), ...], "restored": [...]}, kinds in the order of the import."""
+    deleted = Counter(label for label, _pk in batch.created_records)
+    restored = Counter(entry["model"] for entry in batch.updated_records)
+    return {
+        what: [(capfirst(apps.get_model(label)._meta.verbose_name_plural), count) for label, count in counts.items()]
+        for what, counts in (("deleted", deleted), ("restored", restored))
+    }
+
+
 def _own_many_to_many_row(obj, ours) -> bool:
     """A row of a many-to-many table that belongs to one of our records (an imported agreement's
     areas) goes with it; a row of another record's (a program listing an imported partner) is a
@@ -298,9 +312,9 @@ def import_undo(*, batch: ImportBatch, user) -> ImportBatch:
     since, so an undo never takes someone else's work with it."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.IMPORTED:
-            raise ImportRefused([_("Only a completed import can be undone.")])
         problems = undo_problems(batch)
+        if batch.status != ImportBatch.Status.IMPORTED:
+            raise ImportRefused(problems)
         if problems:
             raise ImportRefused([_("This import cannot be undone:"), *problems])
         reason = _("Import of %(file)s undone") % {"file": batch.original_name}

@@ -12,7 +12,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -34,6 +34,7 @@ from cooperation.importing.services import (
     import_read_as,
     import_undo,
     may_import,
+    undo_counts,
     undo_problems,
 )
 from cooperation.lib.listing import XLSX_CONTENT_TYPE
@@ -93,7 +94,7 @@ class ImportTemplateView(ImportPermissionMixin, View):
         importer = import_kind(self.kind, user=request.user)
         workbook = Workbook()
         sheet = workbook.active
-        sheet.title = str(importer.title)[:31]
+        sheet.title = str(importer.sheet_name)
         sheet.append([column.header() for column in importer.columns])
         sheet.append([str(column.example) for column in importer.columns])
         for cell in sheet[1]:
@@ -209,8 +210,19 @@ class ImportEncodingView(ImportPermissionMixin, View):
 
 
 class ImportUndoView(ImportPermissionMixin, View):
+    """An undo can delete thousands of records: the page says how many of which kinds go (and
+    which come back to their previous values) and asks to confirm; the POST undoes."""
+
+    def get(self, request, pk):
+        batch = get_object_or_404(ImportBatch.objects.select_related("imported_by"), pk=pk)
+        context = {"batch": batch, "problems": undo_problems(batch), "counts": undo_counts(batch)}
+        context["deleted_total"] = sum(count for _kind, count in context["counts"]["deleted"])
+        return render(request, "importing/undo_confirm.html", context)
+
     def post(self, request, pk):
         batch = get_object_or_404(ImportBatch, pk=pk)
+        if request.POST.get("confirmed") != "yes":
+            return redirect("importing:batch-undo", pk=batch.pk)  # undone only from the page that asks
         try:
             import_undo(batch=batch, user=request.user)
         except ImportRefused as refused:

@@ -20,7 +20,7 @@ from cooperation.demo import demo_load, specs
 from cooperation.demo.files import DataFileError, parse, relative_day
 from cooperation.models import FollowUpAction, Gift, Visit, VisitParticipant
 from mobility.models import Participant, Program
-from partners.models import Contact, Institution, Unit
+from partners.models import Contact, Institution, Tag, Unit
 
 PASSWORD = "demo-password-for-tests"
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
@@ -138,6 +138,12 @@ class TestTheSeedCases:
         assert home.kind == Unit.Kind.UNIVERSITY
         for name in ("Astana IT University", "Astana International University", "ALT University", "AITU"):
             assert not Institution.objects.search(name).exists(), name
+
+    def test_it_names_every_tag_in_russian_and_kazakh(self):
+        tags = {tag.name_en: (tag.name_ru, tag.name_kk) for tag in Tag.objects.all()}
+        assert tags["Turkic world"] == ("Тюркский мир", "Түркі әлемі")
+        assert all(russian and kazakh for russian, kazakh in tags.values()), tags
+        assert set(tags) == set(specs.tag_names()), "every tag a partner carries has its names in tag_names"
 
     def test_it_loads_the_department_and_its_director(self):
         department = Unit.objects.get(name="Department for International Cooperation")

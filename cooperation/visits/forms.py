@@ -2,13 +2,13 @@
 the follow-up actions and the gifts."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AreaOfCooperation
 from cooperation.lib.forms import DateInput, EntryFormMixin, RowFormMixin, https_formfield
 from cooperation.visits.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
 from partners.autocomplete import AutocompleteSelect, AutocompleteSelectMultiple
+from partners.colleagues import ColleagueChoiceField, active_colleagues
 from partners.models import Contact, Institution, Unit
 
 
@@ -25,6 +25,7 @@ class VisitForm(EntryFormMixin, forms.ModelForm):
 
     class Meta:
         model = Visit
+        field_classes = {"responsible_person": ColleagueChoiceField}
         formfield_callback = https_formfield
         fields = [
             "title",
@@ -55,19 +56,20 @@ class VisitForm(EntryFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.keep_current_choice("host_unit", Unit.objects.filter(is_active=True))
-        self.keep_current_choice("responsible_person", get_user_model().objects.filter(is_active=True))
+        self.keep_current_choice("responsible_person", active_colleagues())
 
 
 class ParticipantForm(RowFormMixin, forms.ModelForm):
     class Meta:
         model = VisitParticipant
+        field_classes = {"user": ColleagueChoiceField}
         fields = ["side", "role", "contact", "user", "full_name", "position"]
         widgets = {"contact": AutocompleteSelect("partners:contact-autocomplete")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = Contact.objects.select_related("institution")
-        self.keep_current_choice("user", get_user_model().objects.filter(is_active=True))
+        self.keep_current_choice("user", active_colleagues())
 
 
 ParticipantFormSet = forms.inlineformset_factory(
@@ -115,12 +117,13 @@ class BaseOutcomeFormSet(forms.BaseInlineFormSet):
 class FollowUpActionForm(RowFormMixin, forms.ModelForm):
     class Meta:
         model = FollowUpAction
+        field_classes = {"owner": ColleagueChoiceField}
         fields = ["description", "owner", "due_on"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.keep_current_choice("owner", get_user_model().objects.filter(is_active=True))
+        self.keep_current_choice("owner", active_colleagues())
 
 
 class GiftForm(RowFormMixin, forms.ModelForm):

@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db.models import Q
+from django.utils import translation
 from django_countries import countries
 from openpyxl import load_workbook
 
 from agreements.models import Agreement, AgreementParty, Quota
+from cooperation.dashboard.export import SHEET_NAMES
 from cooperation.tests.factories import (
     AgreementFactory,
     FollowUpActionFactory,
@@ -372,7 +374,7 @@ def test_the_workbook_has_a_sheet_per_figure_with_the_same_numbers_and_the_filte
     workbook = workbook_of(client, query)
 
     for figure in figures:
-        sheet = workbook[str(figure.label)[:31]]
+        sheet = workbook[str(SHEET_NAMES["figure", figure.key])]
         assert sheet["A1"].value == figure.label
         header = [row for row in sheet.iter_rows(max_row=8, values_only=True)]
         assert ("Academic year", FILTERS[case].get("academic_year", "2025/2026")) in [row[:2] for row in header]
@@ -390,15 +392,27 @@ def test_the_workbook_has_the_charts_the_map_and_the_lists(client, rector, world
     context = client.get("/dashboard/").context
     workbook = workbook_of(client, {})
     for chart in context["charts"]:
-        sheet = workbook[str(chart.title)[:31]]
+        sheet = workbook[str(SHEET_NAMES["chart", chart.key])]
         for label, values in chart.rows():
             assert list(row_of(sheet, label)[1 : 1 + len(values)]) == values
-    by_country = workbook["Agreements in force by country"]
+    by_country = workbook[str(SHEET_NAMES["map", ""])]
     assert row_of(by_country, countries.name("TR"))[1:] == ("TR", 2)
     assert row_of(by_country, countries.name("DE"))[1:] == ("DE", 1)
     for attention in context["lists"]:
-        sheet = workbook[str(attention.title)[:31]]
+        sheet = workbook[str(SHEET_NAMES["list", attention.key])]
         assert row_of(sheet, "Total")[1] == attention.total
+
+
+def test_the_workbook_names_each_sheet_with_a_name_made_for_it_in_every_language(client, rector, world):
+    """Excel refuses a sheet name over 31 characters: no title is cut to fit, mid-word."""
+    client.force_login(rector)
+    for language in ("en", "ru", "kk"):
+        with translation.override(language):
+            names = [str(name) for name in SHEET_NAMES.values()]
+        assert all(len(name) <= 31 for name in names), (language, [name for name in names if len(name) > 31])
+        assert len(set(names)) == len(names), language
+        client.cookies["django_language"] = language
+        assert sorted(workbook_of(client, {}).sheetnames) == sorted(names), language
 
 
 def test_the_map_colours_each_country_by_its_agreements_in_force_and_opens_them(client, rector, world):

@@ -1,12 +1,14 @@
 """Undoing an import: what it created is deleted and what it updated gets its previous values
 back, unless someone has used or changed those records since."""
 
+import lxml.html
 import pytest
 from django.urls import reverse
 
 from cooperation.importing.models import ImportBatch
 from cooperation.importing.services import ImportRefused, import_confirm, import_preview, import_undo
 from cooperation.importing.tests.test_import_helpers import xlsx_file
+from cooperation.tests.browser_form import RenderedForm
 from cooperation.tests.factories import AgreementPartyFactory, InstitutionFactory
 from partners.models import Institution, InstitutionName
 
@@ -65,13 +67,40 @@ def test_undo_is_refused_once_a_record_has_been_changed(office_user, gazi, impor
     assert Institution.objects.filter(name="Sakarya University").exists()
 
 
-def test_the_undo_button_on_the_import_page(client, office_user, imported):
+def test_the_undo_button_asks_first_saying_how_many_records_of_which_kinds_go(client, office_user, imported):
     client.force_login(office_user)
-    page = client.get(imported.get_absolute_url()).content.decode()
-    assert reverse("importing:batch-undo", args=[imported.pk]) in page
-    response = client.post(reverse("importing:batch-undo", args=[imported.pk]), follow=True)
+    undo_url = reverse("importing:batch-undo", args=[imported.pk])
+    assert undo_url in client.get(imported.get_absolute_url()).content.decode()
+
+    page = lxml.html.fromstring(client.get(undo_url).content)
+    deleted = [" ".join(item.text_content().split()) for item in page.get_element_by_id("undo-deleted")]
+    restored = [" ".join(item.text_content().split()) for item in page.get_element_by_id("undo-restored")]
+    assert deleted == ["Institutions: 1", "Name variants: 2"]  # the new partner's, and one Gazi gained
+    assert restored == ["Institutions: 1"]
+    assert "Undoing deletes 3 records this import created:" in page.text_content()
+    assert Institution.objects.filter(name="Sakarya University").exists()  # asking deletes nothing
+
+    response = RenderedForm.get(client, undo_url, containing="confirmed").submit(client, follow=True)
     assert "The import was undone." in response.content.decode()
     assert not Institution.objects.filter(name="Sakarya University").exists()
+
+
+def test_the_undo_page_says_why_it_cannot_undo_and_offers_no_button(client, office_user, gazi, imported):
+    gazi.refresh_from_db()
+    gazi.city = "Ankara, Çankaya"
+    gazi.save()
+    client.force_login(office_user)
+    response = client.get(reverse("importing:batch-undo", args=[imported.pk]))
+    text = response.content.decode()
+    assert "Gazi University&#x27;, updated by this import, has been changed since." in text
+    assert 'name="confirmed"' not in text
+
+
+def test_a_post_that_did_not_come_from_the_question_undoes_nothing(client, office_user, imported):
+    client.force_login(office_user)
+    undo_url = reverse("importing:batch-undo", args=[imported.pk])
+    assert client.post(undo_url).url == undo_url
+    assert Institution.objects.filter(name="Sakarya University").exists()
 
 
 def test_the_rector_cannot_undo(client, rector, imported):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from cooperation.reminders.delivery import reminders_deliver
 from cooperation.reminders.models import Reminder
@@ -78,7 +79,7 @@ def describe(reminder: Reminder, titles: dict | None = None) -> str:
         item = KINDS[reminder.kind].load(reminder.item_id)
         title = str(item) if item is not None else "?"
     what = f'{reminder.kind} #{reminder.item_id} "{title}"' if title else reminder.kind
-    return f"{what} due {reminder.due_on} ({reminder.threshold_days} days before) -> {reminder.recipient_label}"
+    return f"{what} due {reminder.due_on} ({_threshold(reminder.threshold_days)}) -> {reminder.recipient_label}"
 
 
 class Command(BaseCommand):
@@ -133,3 +134,12 @@ class Command(BaseCommand):
         connections.close_all()
         with multiprocessing.get_context("fork").Pool(min(jobs, len(batches))) as pool:
             yield from pool.imap_unordered(partial(send_batch, on=on), batches)
+
+
+def _threshold(days: int) -> str:
+    """When the reminder goes out, against its due date: a negative threshold is after it."""
+    if days > 0:
+        return ngettext("%(days)s day before", "%(days)s days before", days) % {"days": days}
+    if days == 0:
+        return gettext("on the due date")
+    return ngettext("%(days)s day after", "%(days)s days after", -days) % {"days": -days}

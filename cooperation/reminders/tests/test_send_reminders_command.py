@@ -76,3 +76,17 @@ def test_it_fails_loudly_when_mail_cannot_be_sent_and_keeps_the_reminders(agreem
         run()
 
     assert set(Reminder.objects.values_list("state", flat=True)) == {"failed"}
+
+
+@pytest.mark.parametrize(
+    ("today", "shown"),
+    [("2025-09-30", "(1 day before)"), ("2025-10-01", "(on the due date)"), ("2025-10-02", "(1 day after)")],
+)
+def test_a_dry_run_says_when_against_the_due_date_in_words(agreement, today, shown):
+    from cooperation.reminders.models import ReminderPolicy
+
+    ReminderPolicy.objects.update(agreement_expiry_days="1, 0, -1")
+    output = run("--dry-run", "--date", today)
+
+    assert f"due 2025-10-01 {shown}" in output, output
+    assert "-1 days" not in output
