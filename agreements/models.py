@@ -538,7 +538,8 @@ class Quota(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
+        # Not hidden: merging a duplicate partner moves what points at it through related_objects.
+        related_name="cooperation_conditions",
         help_text=_("The partner institution sending or receiving; empty: each partner of the agreement."),
     )
     our_unit = models.ForeignKey(

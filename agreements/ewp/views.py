@@ -30,7 +30,6 @@ class IiaExportView(ViewPermissionMixin, View):
                 request,
                 "agreements/iia_export_problems.html",
                 {"agreement": agreement, "problems": refused.problems},
-                status=409,
             )
         response = HttpResponse(document, content_type="application/xml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="iia-{agreement.pk}.xml"'
@@ -52,7 +51,7 @@ class IiaUploadForm(forms.Form):
 class IiaCompareView(ViewPermissionMixin, FormView):
     """Upload a partner's IIA document and see it beside our agreement: nothing is written."""
 
-    permission_required = "agreements.change_agreement"
+    model = Agreement  # it reads; whoever may see agreements may compare
     form_class = IiaUploadForm
     template_name = "agreements/iia_compare.html"
 
