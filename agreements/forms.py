@@ -156,7 +156,9 @@ class BasePartyFormSet(forms.BaseFormSet):
         ids = []
         for form in self.forms:
             value = form["institution"].data
-            if isinstance(value, str) and value.isdigit() and len(value) < 10:
+            # ASCII digits only ("¹" is a digit to str.isdigit, not to int), and an id an integer
+            # column holds: anything else is the party row's own error.
+            if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10:
                 ids.append(int(value))
         return ids
 
