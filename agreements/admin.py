@@ -16,13 +16,13 @@ from cooperation.lib.admin import InstitutionNameSearchMixin, PortalAdmin, Tabul
 
 class AgreementPartyInline(TabularInline):
     model = AgreementParty
-    fields = ["order", "institution", "unit"]
+    fields = ["order", "institution", "unit", "our_iia_id", "our_iia_code", "partner_iia_id", "partner_iia_code"]
     autocomplete_fields = ["institution", "unit"]
 
 
 class SignatoryInline(TabularInline):
     model = Signatory
-    fields = ["party", "full_name", "position", "contact", "signed_on"]
+    fields = ["party", "full_name", "position", "email", "contact", "signed_on"]
     autocomplete_fields = ["contact"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -37,7 +37,18 @@ class SignatoryInline(TabularInline):
 
 class QuotaInline(TabularInline):
     model = Quota
-    fields = ["academic_year", "direction", "category", "places", "total_months", "total_days", "subject_area"]
+    fields = [
+        "category",
+        "direction",
+        "partner",
+        "first_academic_year",
+        "last_academic_year",
+        "places",
+        "total_months",
+        "total_days",
+        "subject_areas",
+    ]
+    autocomplete_fields = ["partner"]
 
 
 class AgreementDocumentInline(TabularInline):
@@ -127,10 +138,10 @@ class SignatoryAdmin(PortalAdmin):
 
 @admin.register(Quota)
 class QuotaAdmin(PortalAdmin):
-    list_display = ["agreement", "academic_year", "direction", "category", "places"]
-    list_filter = ["academic_year", "direction", "category"]
+    list_display = ["agreement", "first_academic_year", "last_academic_year", "direction", "category", "places"]
+    list_filter = ["first_academic_year", "direction", "category"]
     search_fields = ["agreement__title"]
-    autocomplete_fields = ["agreement"]
+    autocomplete_fields = ["agreement", "partner", "our_unit"]
     list_select_related = ["agreement"]
 
 

@@ -1,5 +1,5 @@
 """Entering and editing a whole agreement in one page: the agreement, its parties with their
-signatories, and its quotas. Everything is saved in one transaction or nothing is."""
+signatories, and its cooperation conditions. Everything is saved in one transaction or nothing is."""
 
 from django.contrib import messages
 from django.db import transaction
@@ -45,14 +45,15 @@ class AgreementEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
                 "signatory_name": signatory.full_name if signatory else "",
                 "signatory_position": signatory.position if signatory else "",
                 "signed_on": signatory.signed_on if signatory else None,
+                "signatory_email": signatory.email if signatory else "",
             }
             for party in (agreement.parties.prefetch_related("signatories") if agreement.pk else [])
             for signatory in [next(iter(party.signatories.all()), None)]
         ]
-        return (
-            PartyFormSet(data, prefix="parties", initial=initial_parties or None),
-            QuotaFormSet(data, instance=agreement, prefix="quotas"),
-        )
+        party_formset = PartyFormSet(data, prefix="parties", initial=initial_parties or None)
+        quota_formset = QuotaFormSet(data, instance=agreement, prefix="quotas")
+        quota_formset.limit_partners(party_formset.institution_ids())
+        return party_formset, quota_formset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -64,7 +65,10 @@ class AgreementEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
         self.object = self.get_object()
         form = self.get_form()
         party_formset, quota_formset = self.get_formsets()
-        if not (form.is_valid() and party_formset.is_valid() and quota_formset.is_valid()):
+        valid = form.is_valid() and party_formset.is_valid() and quota_formset.is_valid()
+        if valid:
+            valid = quota_formset.check_partners(party_formset.rows())
+        if not valid:
             messages.error(request, _("The agreement was not saved: correct the fields marked below."))
             return self.render_to_response(
                 self.get_context_data(form=form, party_formset=party_formset, quota_formset=quota_formset)

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext, pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from agreements.isced import ISCED_F_FIELDS, is_isced_code
+from agreements.language_skills import format_language_skills
 from cooperation.lib.academic_years import (
     ACADEMIC_YEAR_PATTERN,
     academic_year_of,
@@ -433,6 +435,11 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, last_day))
 
 
+def new_iia_id() -> str:
+    """An IIA id of ours: unique everywhere, and saying nothing (EWP ids are opaque)."""
+    return str(uuid.uuid4())
+
+
 class AgreementParty(models.Model):
     """A signing party: a partner institution, or one of our own units (the university itself,
     a faculty, the university's college)."""
@@ -457,6 +464,12 @@ class AgreementParty(models.Model):
         related_name="agreement_parties",
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # A partner's Erasmus+ inter-institutional agreement (EWP IIA), one per partner institution:
+    # the id and code under which we issued it, and those under which the partner keeps it.
+    our_iia_id = models.CharField(_("our IIA id"), max_length=64, blank=True, default=new_iia_id)
+    our_iia_code = models.CharField(_("our IIA code"), max_length=100, blank=True)
+    partner_iia_id = models.CharField(_("partner's IIA id"), max_length=64, blank=True)
+    partner_iia_code = models.CharField(_("partner's IIA code"), max_length=100, blank=True)
 
     history = HistoricalRecords()
 
@@ -479,6 +492,8 @@ class AgreementParty(models.Model):
             models.UniqueConstraint(
                 fields=["agreement", "unit"], name="party_unit_once", condition=Q(unit__isnull=False)
             ),
+            # The IIA id we issue names one partner's IIA, whatever agreement it is in.
+            models.UniqueConstraint(fields=["our_iia_id"], name="party_our_iia_id_unique", condition=~Q(our_iia_id="")),
         ]
 
     def __str__(self):
@@ -502,6 +517,7 @@ class Signatory(models.Model):
         Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("The signing contact's address (EWP)."))
 
     history = HistoricalRecords()
 
@@ -519,8 +535,20 @@ class Signatory(models.Model):
             raise ValidationError({"party": _("The signatory must sign for a party of this agreement.")})
 
 
+class QuotaQuerySet(models.QuerySet):
+    def for_academic_year(self, academic_year: str):
+        """The conditions in effect in that academic year (first and last year included)."""
+        return self.filter(first_academic_year__lte=academic_year, last_academic_year__gte=academic_year)
+
+
 class Quota(models.Model):
-    """Places agreed per academic year and direction (EWP cooperation conditions)."""
+    """A cooperation condition (EWP IIA): one kind of mobility from a sending to a receiving
+    institution, over a span of academic years, with places and length per year, subject areas
+    (ISCED-F), EQF levels and recommended language skills.
+
+    One side is always ours: `direction` says which (outgoing, we send; incoming, we receive) and
+    `partner` names the other side, a partner party of the agreement; no partner means each
+    partner of the agreement (a multilateral agreement's shared quota)."""
 
     unit_path = "agreement__responsible_unit"  # see cooperation.lib.permissions
 
@@ -532,34 +560,103 @@ class Quota(models.Model):
         STAFF_TEACHING = "staff_teaching", _("Staff teaching")
         STAFF_TRAINING = "staff_training", _("Staff training")
 
+    STUDENT_CATEGORIES = (Category.STUDENT_STUDIES, Category.STUDENT_TRAINEESHIP)
+    EQF_LEVELS = range(1, 9)
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="quotas")
-    academic_year = models.CharField(_("academic year"), max_length=9, validators=[validate_academic_year])
+    category = models.CharField(_("mobility type"), max_length=20, choices=Category.choices)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    places = models.PositiveSmallIntegerField(_("places"))
-    total_months = models.DecimalField(_("months in total"), max_digits=6, decimal_places=1, null=True, blank=True)
-    total_days = models.PositiveIntegerField(_("days in total"), null=True, blank=True)
-    subject_area = models.CharField(_("subject area (ISCED-F)"), max_length=10, blank=True)
-    eqf_levels = models.CharField(_("EQF levels"), max_length=20, blank=True, help_text=_("e.g. 6, 7"))
-    language_requirements = models.CharField(_("language requirements"), max_length=200, blank=True)
+    partner = models.ForeignKey(
+        Institution,
+        verbose_name=_("partner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        # Not hidden: merging a duplicate partner moves what points at it through related_objects.
+        related_name="cooperation_conditions",
+        help_text=_("The partner institution sending or receiving; empty: each partner of the agreement."),
+    )
+    our_unit = models.ForeignKey(
+        Unit, verbose_name=_("our unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    partner_unit = models.CharField(
+        _("partner's unit (EWP id)"), max_length=64, blank=True, help_text=_("Its organisational-unit id in EWP.")
+    )
+    first_academic_year = models.CharField(_("first academic year"), max_length=9, validators=[validate_academic_year])
+    last_academic_year = models.CharField(_("last academic year"), max_length=9, validators=[validate_academic_year])
+    places = models.PositiveSmallIntegerField(_("places per year"))
+    total_months = models.DecimalField(
+        _("months per year in total"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    total_days = models.PositiveIntegerField(_("days per year in total"), null=True, blank=True)
+    # Lists, not rows of their own: a condition is read and written whole (the entry page's row,
+    # an EWP document), and both SQLite and PostgreSQL keep JSON.
+    subject_areas = models.JSONField(_("subject areas (ISCED-F)"), default=list, blank=True)
+    subject_clarification = models.CharField(_("subject area clarification"), max_length=255, blank=True)
+    eqf_levels = models.JSONField(_("EQF levels"), default=list, blank=True)
+    language_skills = models.JSONField(_("recommended language skills"), default=list, blank=True)
+    blended = models.BooleanField(_("blended"), default=False)
+    other_info = models.TextField(_("other information"), blank=True)
 
     history = HistoricalRecords()
+    objects = QuotaQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("quota")
-        verbose_name_plural = _("quotas")
-        ordering = ["academic_year", "direction", "category"]
+        verbose_name = _("cooperation condition")
+        verbose_name_plural = _("cooperation conditions")
+        ordering = ["first_academic_year", "direction", "category", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["agreement", "academic_year", "direction", "category", "subject_area"], name="quota_unique"
+            models.CheckConstraint(
+                condition=Q(first_academic_year__regex=ACADEMIC_YEAR_PATTERN)
+                & Q(last_academic_year__regex=ACADEMIC_YEAR_PATTERN),
+                name="quota_academic_year_format",
             ),
             models.CheckConstraint(
-                condition=Q(academic_year__regex=ACADEMIC_YEAR_PATTERN), name="quota_academic_year_format"
+                condition=Q(last_academic_year__gte=F("first_academic_year")),
+                name="quota_years_in_order",
+                violation_error_message=_("The last academic year cannot come before the first."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.academic_year} {self.get_direction_display()} {self.get_category_display()}: {self.places}"
+        return f"{self.years} {self.get_direction_display()} {self.get_category_display()}: {self.places}"
+
+    @property
+    def years(self) -> str:
+        if self.first_academic_year == self.last_academic_year:
+            return self.first_academic_year
+        return f"{self.first_academic_year}–{self.last_academic_year}"
+
+    def academic_years(self) -> list[str]:
+        first, last = int(self.first_academic_year[:4]), int(self.last_academic_year[:4])
+        return [f"{start}/{start + 1}" for start in range(first, last + 1)]
+
+    @property
+    def is_student_mobility(self) -> bool:
+        return self.category in self.STUDENT_CATEGORIES
+
+    def subject_area_names(self) -> list[str]:
+        return [f"{code} {ISCED_F_FIELDS.get(code, '')}".strip() for code in self.subject_areas]
+
+    def language_skills_text(self) -> str:
+        return format_language_skills(self.language_skills)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.first_academic_year and self.last_academic_year and self.last_academic_year < self.first_academic_year:
+            errors["last_academic_year"] = _("The last academic year cannot come before the first.")
+        unknown = [code for code in self.subject_areas if not is_isced_code(code)]
+        if unknown:
+            errors["subject_areas"] = _("Not an ISCED-F 2013 code: %(codes)s.") % {"codes": ", ".join(unknown)}
+        if any(level not in self.EQF_LEVELS for level in self.eqf_levels):
+            errors["eqf_levels"] = _("EQF levels run from 1 to 8.")
+        if self.eqf_levels and not self.is_student_mobility:
+            errors["eqf_levels"] = _("EQF levels apply to student mobility only.")
+        if self.blended and self.category != self.Category.STUDENT_STUDIES:
+            errors["blended"] = _("Only student studies can be blended.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class AgreementDocument(models.Model):

@@ -9,18 +9,21 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Count
 
+from agreements.isced import ISCED_F_FIELDS
 from agreements.models import Agreement, Quota
 from cooperation.lib.queries import pk_in_any
 
 
 @dataclass(frozen=True)
 class QuotaUse:
-    """Places agreed for one academic year, direction and category against participants recorded."""
+    """Places agreed for one academic year, direction, mobility type and subject area (ISCED-F
+    code, "" for any) against participants recorded."""
 
     academic_year: str
     direction: str
     category: str
-    places: int | None  # None: participants recorded with no quota agreed for them
+    subject_area: str
+    places: int | None  # None: participants recorded with no condition agreed for them
     participants: int
 
     @property
@@ -30,6 +33,10 @@ class QuotaUse:
     @property
     def category_label(self) -> str:
         return Quota.Category(self.category).label
+
+    @property
+    def subject_area_label(self) -> str:
+        return f"{self.subject_area} {ISCED_F_FIELDS.get(self.subject_area, '')}".strip()
 
     @property
     def over_quota(self) -> bool:
@@ -43,24 +50,30 @@ class QuotaUse:
 
 
 def agreement_quota_use(*, agreement: Agreement) -> list[QuotaUse]:
-    """Each quota of the agreement beside the participants (not withdrawn) of the programs resting
-    on it, in the same academic year, direction and category; one aggregate query. Subject areas
-    are summed: participants are not recorded per ISCED field closely enough to split them."""
+    """Each year of each cooperation condition beside the participants (not withdrawn) of the
+    programs resting on the agreement, in the same academic year, direction and mobility type;
+    one aggregate query. A condition for one subject area counts the participants of that ISCED-F
+    field; one for several areas or none counts the rest of its year, direction and type."""
     participant_model = apps.get_model("mobility", "Participant")
     counted = (
         participant_model.objects.active()
         .filter(program__agreement=agreement)
-        .values("program__academic_year", "direction", "quota_category")
+        .values("program__academic_year", "direction", "quota_category", "isced_code")
         .annotate(total=Count("pk"))
         .order_by()
     )
-    participants = {
-        (row["program__academic_year"], row["direction"], row["quota_category"]): row["total"] for row in counted
-    }
-    places: dict[tuple[str, str, str], int] = {}
+    places: dict[tuple[str, str, str, str], int] = {}
     for quota in agreement.quotas.all():  # prefetched by the detail page
-        key = (quota.academic_year, quota.direction, quota.category)
-        places[key] = places.get(key, 0) + quota.places
+        area = quota.subject_areas[0] if len(quota.subject_areas) == 1 else ""
+        for year in quota.academic_years():
+            key = (year, quota.direction, quota.category, area)
+            places[key] = places.get(key, 0) + quota.places
+    participants: dict[tuple[str, str, str, str], int] = {}
+    for row in counted:
+        key = (row["program__academic_year"], row["direction"], row["quota_category"], row["isced_code"])
+        if key not in places:
+            key = (*key[:3], "")
+        participants[key] = participants.get(key, 0) + row["total"]
     keys = sorted(set(places) | set(participants))
     return [QuotaUse(*key, places=places.get(key), participants=participants.get(key, 0)) for key in keys]
 

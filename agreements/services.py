@@ -239,6 +239,7 @@ def _set_signatory(*, party: AgreementParty, row: dict, user: AbstractBaseUser |
         "full_name": name,
         "position": (row.get("signatory_position") or "").strip(),
         "signed_on": row.get("signed_on"),
+        "email": (row.get("signatory_email") or "").strip(),
     }
     if signatory.pk and all(getattr(signatory, field) == value for field, value in wanted.items()):
         return

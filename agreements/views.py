@@ -43,7 +43,8 @@ class AgreementDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
             "signatories__party__institution",
             "signatories__party__unit",
             "areas",
-            "quotas",
+            "quotas__partner",
+            "quotas__our_unit",
             "documents__versions__uploaded_by",
         )
 

@@ -131,7 +131,8 @@ def build(*, partners: int, agreements: int, participants: int, visits: int, tod
         (
             Quota(
                 agreement=item,
-                academic_year=this_year,
+                first_academic_year=this_year,
+                last_academic_year=this_year,
                 direction=rng.choice(["outgoing", "incoming"]),
                 category="student_studies",
                 places=rng.randint(1, 6),

@@ -28,6 +28,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = envstr("SITE_URL", f"http://127.0.0.1:{envint('PORT', 8000)}").rstrip("/")
 
 HOME_INSTITUTION_NAME = envstr("HOME_INSTITUTION_NAME", "International Engineering and Technology University")
+# Our SCHAC code, the hei-id of Erasmus Without Paper (agreements/ewp/): empty until we have one.
+HOME_INSTITUTION_SCHAC = envstr("HOME_INSTITUTION_SCHAC", "")
 OFFICE_MAILBOX = envstr("OFFICE_MAILBOX", "international@university.example")
 
 INSTALLED_APPS = [

@@ -37,6 +37,12 @@ class Unit(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    ewp_ounit_id = models.CharField(
+        _("EWP organisational-unit id"),
+        max_length=64,
+        blank=True,
+        help_text=_("The id by which Erasmus Without Paper knows this unit, if it has one."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

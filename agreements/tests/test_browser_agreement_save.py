@@ -43,7 +43,7 @@ def agreement(university):
         academic_year="2025/2026",
         direction=Quota.Direction.INCOMING,
         places=2,
-        subject_area="0613",
+        subject_areas=["0613"],
     )
     return agreement
 
@@ -99,11 +99,22 @@ def assert_detail_page_shows_everything(page, university, kaznu_position: str):
 
     quotas = page.locator("section[aria-labelledby=quotas-heading] tbody tr")
     expect(quotas).to_have_count(2)
-    expect(quotas.filter(has_text="Outgoing").locator("td")).to_have_text(
-        ["2025/2026", "Outgoing", "Student studies", "4", "", "", "", ""]
+    # Incoming first: the partners send, we receive.
+    expect(quotas.nth(0).locator("td")).to_have_text(
+        [
+            "2025/2026",
+            "Student studies",
+            "each partner",
+            "us",
+            "2",
+            "",
+            "0613 Software and applications development and analysis",
+            "",
+            "",
+        ]
     )
-    expect(quotas.filter(has_text="Incoming").locator("td")).to_have_text(
-        ["2025/2026", "Incoming", "Student studies", "2", "", "0613", "", ""]
+    expect(quotas.nth(1).locator("td")).to_have_text(
+        ["2025/2026", "Student studies", "us", "each partner", "4", "", "", "", ""]
     )
 
 

@@ -18,7 +18,8 @@ def agreement_post(unit, parties: list[dict], **fields) -> dict:
         "parties-INITIAL_FORMS": "0",
         "quotas-TOTAL_FORMS": "1",
         "quotas-INITIAL_FORMS": "0",
-        "quotas-0-academic_year": "2025/2026",
+        "quotas-0-first_academic_year": "2025/2026",
+        "quotas-0-last_academic_year": "2026/2027",
         "quotas-0-direction": "outgoing",
         "quotas-0-category": "student_studies",
         "quotas-0-places": "4",
@@ -61,7 +62,7 @@ def test_the_office_enters_a_memorandum_with_six_parties_at_once(client, office_
 def test_bad_input_is_explained_and_nothing_is_written(client, office_user, university, colleges):
     client.force_login(office_user)
     data = agreement_post(university, [{"institution": colleges[0].pk}], expires_on="2024-01-01")
-    data["quotas-0-academic_year"] = "2025-2026"
+    data["quotas-0-first_academic_year"] = "2025-2026"
     response = client.post("/agreements/new/", data)
     assert response.status_code == 200
     page = response.content.decode()

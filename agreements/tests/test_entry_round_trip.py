@@ -42,13 +42,27 @@ def agreement(db, university):
     AgreementPartyFactory(agreement=agreement, institution=None, unit=university, order=2)
     SignatoryFactory(party=gazi, full_name="Musa Yıldız", position="Rector")
     SignatoryFactory(party=kaznu, full_name="Zhansejit Tuimebayev", position="Rector", signed_on="2024-01-15")
-    QuotaFactory(agreement=agreement, academic_year="2025/2026", places=4)
     QuotaFactory(
         agreement=agreement,
         academic_year="2025/2026",
+        places=4,
+        eqf_levels=[6, 7],
+        language_skills=[{"language": "en", "cefr": "B2"}, {"language": "tr", "cefr": "B1", "subject_area": "0613"}],
+        other_info="EQF: 6-7 (bachelor, master)",
+    )
+    QuotaFactory(
+        agreement=agreement,
+        first_academic_year="2025/2026",
+        last_academic_year="2027/2028",
         direction=Quota.Direction.INCOMING,
+        category=Quota.Category.STAFF_TEACHING,
+        partner=kaznu.institution,
+        our_unit=university,
+        partner_unit="ENG-01",
         places=2,
-        subject_area="0613",
+        total_days=10,
+        subject_areas=["0613", "0612"],
+        subject_clarification="Software engineering\r\nand networks",
     )
     return agreement
 
@@ -84,6 +98,84 @@ def test_changing_one_quotas_places_changes_only_that(client, office_user, agree
     assert_one_change(
         client, url, f"quotas-{index}-places", "5", table="agreements.Quota", pk=incoming.pk, fields={"places"}
     )
+
+
+def test_changing_one_conditions_language_skills_changes_only_that(client, office_user, agreement):
+    client.force_login(office_user)
+    url = reverse("agreements:agreement-edit", args=[agreement.pk])
+    outgoing = agreement.quotas.get(direction=Quota.Direction.OUTGOING)
+    index = RenderedForm.get(client, url).row_index("quotas", outgoing.pk)
+
+    assert_one_change(
+        client,
+        url,
+        f"quotas-{index}-language_skills",
+        "en B2; tr B1 0613; kk A2",
+        table="agreements.Quota",
+        pk=outgoing.pk,
+        fields={"language_skills"},
+    )
+    assert agreement.quotas.get(pk=outgoing.pk).language_skills[-1] == {"language": "kk", "cefr": "A2"}
+
+
+def test_a_language_skill_written_otherwise_is_no_change(client, office_user, agreement):
+    client.force_login(office_user)
+    url = reverse("agreements:agreement-edit", args=[agreement.pk])
+    outgoing = agreement.quotas.get(direction=Quota.Direction.OUTGOING)
+    form = RenderedForm.get(client, url)
+    form[f"quotas-{form.row_index('quotas', outgoing.pk)}-language_skills"] = "English b2 , tr B1 0613"
+    before = database_state()
+
+    save(client, form)
+
+    assert changes_between(before, database_state()) == []
+
+
+def test_a_wrong_language_skill_is_explained_and_nothing_is_written(client, office_user, agreement):
+    client.force_login(office_user)
+    url = reverse("agreements:agreement-edit", args=[agreement.pk])
+    form = RenderedForm.get(client, url)
+    form["quotas-0-language_skills"] = "en B2; fluent Klingon"
+    before = database_state()
+
+    response = form.submit(client)
+
+    assert response.status_code == 200
+    assert "“fluent Klingon” is not a language skill" in response.content.decode()
+    assert changes_between(before, database_state()) == []
+
+
+def test_choosing_subject_areas_and_eqf_levels_changes_only_that_condition(client, office_user, agreement):
+    client.force_login(office_user)
+    url = reverse("agreements:agreement-edit", args=[agreement.pk])
+    incoming = agreement.quotas.get(direction=Quota.Direction.INCOMING)
+    index = RenderedForm.get(client, url).row_index("quotas", incoming.pk)
+
+    assert_one_change(
+        client,
+        url,
+        f"quotas-{index}-subject_areas",
+        ["0613", "0612", "0714"],
+        table="agreements.Quota",
+        pk=incoming.pk,
+        fields={"subject_areas"},
+    )
+
+
+def test_a_condition_names_only_a_partner_of_the_agreement(client, office_user, agreement):
+    client.force_login(office_user)
+    url = reverse("agreements:agreement-edit", args=[agreement.pk])
+    incoming = agreement.quotas.get(direction=Quota.Direction.INCOMING)
+    form = RenderedForm.get(client, url)
+    form["parties-1-DELETE"] = "on"  # KazNU leaves, while the condition still names it
+    before = database_state()
+
+    response = form.submit(client)
+
+    assert response.status_code == 200
+    assert "Choose a partner institution of this agreement." in response.content.decode()
+    assert changes_between(before, database_state()) == []
+    assert incoming.partner.name == "Al-Farabi Kazakh National University"
 
 
 def test_any_single_change_changes_one_thing(client, office_user, agreement):
@@ -135,6 +227,7 @@ def test_a_party_leaves_only_through_its_remove_box(client, office_user, agreeme
 
     form["parties-1-DELETE"] = "on"
     form["parties-2-DELETE"] = "on"
+    form["quotas-0-partner"] = ""  # the condition with KazNU now holds for each partner
     save(client, form)
     assert list(agreement.parties.values_list("institution__name", flat=True)) == ["Gazi University"]
     assert not agreement.signatories.filter(full_name="Zhansejit Tuimebayev").exists()

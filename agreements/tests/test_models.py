@@ -8,10 +8,11 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from agreements.models import Agreement, AgreementDocument, DocumentVersion, add_months
+from agreements.models import Agreement, AgreementDocument, DocumentVersion, Quota, add_months
 from cooperation.tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -163,17 +164,39 @@ def test_it_refuses_an_academic_year_written_with_a_dash(db):
     refused(lambda: QuotaFactory(academic_year="2025-2026"))
 
 
-def test_it_refuses_the_same_quota_twice(db):
-    quota = QuotaFactory()
-    refused(lambda: QuotaFactory(agreement=quota.agreement))
+def test_it_refuses_a_last_year_before_the_first(db):
+    refused(lambda: QuotaFactory(first_academic_year="2025/2026", last_academic_year="2024/2025"))
 
 
-def test_it_accepts_quotas_for_other_years_directions_and_subjects(db):
+def test_it_accepts_conditions_that_overlap(db):
     quota = QuotaFactory()
-    QuotaFactory(agreement=quota.agreement, academic_year="2026/2027")
-    QuotaFactory(agreement=quota.agreement, direction="incoming")
-    QuotaFactory(agreement=quota.agreement, subject_area="0714")
+    QuotaFactory(agreement=quota.agreement)
+    QuotaFactory(agreement=quota.agreement, first_academic_year="2024/2025", last_academic_year="2027/2028")
+    QuotaFactory(agreement=quota.agreement, subject_areas=["0714"])
     assert quota.agreement.quotas.count() == 4
+
+
+def test_a_condition_spans_its_academic_years(db):
+    quota = QuotaFactory(first_academic_year="2024/2025", last_academic_year="2026/2027")
+    assert quota.academic_years() == ["2024/2025", "2025/2026", "2026/2027"]
+    assert list(Quota.objects.for_academic_year("2025/2026")) == [quota]
+    assert not Quota.objects.for_academic_year("2027/2028").exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"subject_areas": ["0999"]}, "subject_areas"),
+        ({"eqf_levels": [9]}, "eqf_levels"),
+        ({"eqf_levels": [6], "category": "staff_teaching"}, "eqf_levels"),
+        ({"blended": True, "category": "staff_training"}, "blended"),
+    ],
+)
+def test_a_condition_refuses_what_ewp_does_not_allow(db, values, field):
+    quota = QuotaFactory.build(agreement=AgreementFactory(), **values)
+    with pytest.raises(ValidationError) as refused_error:
+        quota.full_clean()
+    assert field in refused_error.value.message_dict
 
 
 @pytest.fixture

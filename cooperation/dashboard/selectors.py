@@ -632,7 +632,7 @@ def list_dormant_agreements(*, filters: DashboardFilters) -> AttentionList:
 
 
 def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
-    """Places agreed for the academic year against the participants recorded for them (not
+    """Places agreed for the academic year (the cooperation conditions in effect in it) against the participants recorded for them (not
     withdrawn, in a program of that year resting on the agreement, same direction and category)."""
     # One join and a count per quota (the year's programs joined in the ON clause): a subquery
     # per quota was seconds at 5,000 quotas and 200,000 participants.
@@ -649,7 +649,7 @@ def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
     )
     quotas = (
         _narrowed_to(Quota.objects.all(), "agreement", agreements_filtered(filters=filters))
-        .filter(academic_year=filters.academic_year)
+        .for_academic_year(filters.academic_year)
         .exclude(agreement__status__in=Agreement.UNSIGNED)
         .annotate(year_programs=year_programs)
         .annotate(recorded=recorded)
@@ -661,7 +661,7 @@ def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
         quota.participants_url = list_url(
             "dashboard-participants",
             agreement=quota.agreement_id,
-            academic_year=quota.academic_year,
+            academic_year=filters.academic_year,
             direction=quota.direction,
             category=quota.category,
             withdrawn="false",

@@ -613,13 +613,16 @@ class BulkSeeder:
                     for direction in ("outgoing", "incoming"):
                         yield Quota(
                             agreement_id=agreement.pk,
-                            academic_year=f"{year}/{year + 1}",
+                            first_academic_year=f"{year}/{year + 1}",
+                            last_academic_year=f"{year}/{year + 1}",
                             direction=direction,
                             category=category,
                             places=self.rng.randint(1, 6),
                             total_months=self.rng.choice([5, 10, 20]) if category.startswith("student") else None,
                             total_days=self.rng.choice([5, 10]) if category.startswith("staff") else None,
-                            eqf_levels=self.rng.choice(["6", "7", "6, 7", ""]),
+                            eqf_levels=self.rng.choice([[6], [7], [6, 7], []])
+                            if category.startswith("student")
+                            else [],
                         )
 
         return _insert_count(Quota, rows())

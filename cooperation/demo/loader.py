@@ -318,7 +318,8 @@ class _DemoLoader:
         return agreement
 
     def _quotas(self, agreement: Agreement, spec: AgreementSpec) -> None:
-        """Places per academic year of the agreement's term (at most four, from 2021/2022 on)."""
+        """Cooperation conditions over the academic years of the agreement's term (at most four,
+        from 2021/2022 on): students both ways, our staff teaching at the partner."""
         start = spec.valid_from or spec.signed_on
         end = spec.expires_on or add_months(start, 60)
         rng = specs.random_for("quotas", spec.title)
@@ -329,40 +330,38 @@ class _DemoLoader:
             year_start, year_end = academic_year_bounds(academic_year)
             if year_start >= start and year_end <= end:
                 years.append(academic_year)
-        for academic_year in years[:4]:
-            for direction in (Quota.Direction.OUTGOING, Quota.Direction.INCOMING):
-                places = rng.randint(2, 6)
-                _upsert(
-                    Quota,
-                    {
-                        "agreement": agreement,
-                        "academic_year": academic_year,
-                        "direction": direction,
-                        "category": Quota.Category.STUDENT_STUDIES,
-                        "subject_area": subject_area,
-                    },
-                    places=places,
-                    total_months=Decimal(places * 5),
-                    total_days=None,
-                    eqf_levels="6, 7",
-                    language_requirements="English B2",
-                )
-            staff_places = rng.randint(1, 2)
+        if not years:
+            return
+        partners = [party.institution for party in agreement.parties.all() if party.institution_id]
+        partner = partners[0] if len(partners) == 1 else None
+        span = {"first_academic_year": years[0], "last_academic_year": years[:4][-1]}
+        english_b2 = [{"language": "en", "cefr": "B2"}]
+        for direction in (Quota.Direction.OUTGOING, Quota.Direction.INCOMING):
+            places = rng.randint(2, 6)
             _upsert(
                 Quota,
-                {
-                    "agreement": agreement,
-                    "academic_year": academic_year,
-                    "direction": Quota.Direction.OUTGOING,
-                    "category": Quota.Category.STAFF_TEACHING,
-                    "subject_area": subject_area,
-                },
-                places=staff_places,
-                total_months=None,
-                total_days=staff_places * 5,
-                eqf_levels="",
-                language_requirements="English B2",
+                {"agreement": agreement, "direction": direction, "category": Quota.Category.STUDENT_STUDIES},
+                **span,
+                partner=partner,
+                places=places,
+                total_months=Decimal(places * 5),
+                total_days=None,
+                subject_areas=[subject_area],
+                eqf_levels=[6, 7],
+                language_skills=english_b2,
             )
+        staff_places = rng.randint(1, 2)
+        _upsert(
+            Quota,
+            {"agreement": agreement, "direction": Quota.Direction.OUTGOING, "category": Quota.Category.STAFF_TEACHING},
+            **span,
+            partner=partner,
+            places=staff_places,
+            total_months=None,
+            total_days=staff_places * 5,
+            subject_areas=[subject_area],
+            language_skills=english_b2,
+        )
 
     # Visits ---------------------------------------------------------------------------------
 

@@ -111,8 +111,12 @@ class QuotaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Quota
 
+    class Params:
+        academic_year = "2025/2026"
+
     agreement = factory.SubFactory(AgreementFactory)
-    academic_year = "2025/2026"
+    first_academic_year = factory.SelfAttribute("academic_year")
+    last_academic_year = factory.SelfAttribute("academic_year")
     direction = Quota.Direction.OUTGOING
     category = Quota.Category.STUDENT_STUDIES
     places = 2

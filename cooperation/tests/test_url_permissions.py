@@ -49,6 +49,7 @@ OBJECT_FACTORIES = {
     "cooperation:visit-detail": factories.VisitFactory,
     "mobility:program-detail": factories.ProgramFactory,
     "agreements:agreement-edit": factories.AgreementFactory,
+    "agreements:agreement-iia": factories.AgreementFactory,
     "cooperation:visit-edit": factories.VisitFactory,
     "mobility:program-edit": factories.ProgramFactory,
     "mobility:participant-status": lambda: [(person := factories.ParticipantFactory()).program_id, person.pk],

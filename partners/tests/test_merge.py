@@ -17,6 +17,7 @@ from cooperation.tests.factories import (
     InstitutionNameFactory,
     ParticipantFactory,
     ProgramFactory,
+    QuotaFactory,
     SignatoryFactory,
     VisitFactory,
 )
@@ -175,6 +176,16 @@ def test_an_agreement_with_both_as_parties_keeps_one_party_and_its_signatories(s
     assert signatory.party == kept
     assert Signatory.history.filter(id=signatory.pk).latest().history_user == office_user
     assert any(agreement.title in conflict for conflict in summary.conflicts)
+
+
+def test_a_cooperation_condition_naming_the_duplicate_names_the_survivor(survivor, duplicate, office_user):
+    party = AgreementPartyFactory(institution=duplicate)
+    condition = QuotaFactory(agreement=party.agreement, partner=duplicate)
+
+    institution_merge(duplicate=duplicate, survivor=survivor, user=office_user)
+
+    condition.refresh_from_db()
+    assert condition.partner == survivor
 
 
 def test_a_visit_and_a_program_linked_to_both_are_linked_once(survivor, duplicate, office_user):

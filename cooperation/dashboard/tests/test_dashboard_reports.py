@@ -83,7 +83,12 @@ def bulk_world(size: int, faculty: Unit) -> None:
     signed = [agreement for agreement in agreements if agreement.status == "signed"]
     Quota.objects.bulk_create(
         Quota(
-            agreement=agreement, academic_year="2025/2026", direction="outgoing", category="student_studies", places=3
+            agreement=agreement,
+            first_academic_year="2025/2026",
+            last_academic_year="2025/2026",
+            direction="outgoing",
+            category="student_studies",
+            places=3,
         )
         for agreement in signed[: max(size // 10, 1)]
     )

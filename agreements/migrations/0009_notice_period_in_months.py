@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0003_list_indexes"),
+        ("agreements", "0008_condition_partner_related_name"),
         ("partners", "0004_contact_email_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
