@@ -136,3 +136,19 @@ def test_entry_pages_after_a_failed_submit(page, demo, language):
         if found:
             problems.append(f"{path} after a failed submit ({language}):\n{describe(found)}")
     assert not problems, "\n\n".join(problems)
+
+
+def test_at_320_pixels_nothing_scrolls_sideways(page, office_user):
+    """Reflow (1.4.10): the agreement page with its "Signed on" box and the import page with its
+    column guide fit a 320px screen."""
+    from cooperation.tests.factories import AgreementFactory
+
+    agreement = AgreementFactory(status="negotiation", signed_on=None)
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in(page, office_user.username)
+    for path in (agreement.get_absolute_url(), "/partners/import/", "/agreements/import/"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width}px wide on a 320px screen"
+    page.goto(agreement.get_absolute_url())
+    expect(page.get_by_label("Signed on")).to_be_visible()
