@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from agreements.models import Agreement
 from conftest import log_in
 from cooperation.demo import demo_load
+from cooperation.tests.accessibility import switch_language
 from cooperation.tests.factories import InstitutionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -103,9 +104,7 @@ def demo(transactional_db):
 
 def test_a_charts_data_is_opened_and_a_drill_down_followed_with_the_keyboard(page, demo):
     log_in(page, "rector", "demo")
-    if page.locator("html").get_attribute("lang") != "en":
-        with page.expect_navigation():
-            page.select_option("#language-switch", "en")
+    switch_language(page, "en")
     page.goto("/dashboard/")
     chart = page.locator("section[aria-labelledby='chart-partners_by_country-title']")
     canvas = chart.locator("canvas")
@@ -147,9 +146,7 @@ def test_every_control_of_the_entry_pages_has_a_name_of_its_own(page, demo):
     from partners.models import Institution
 
     log_in(page, "staff", "demo")
-    if page.locator("html").get_attribute("lang") != "en":
-        with page.expect_navigation():
-            page.select_option("#language-switch", "en")
+    switch_language(page, "en")
     agreement = Agreement.objects.get(registration_number="IC-2025/007")
     visit = Visit.objects.filter(participants__isnull=False).order_by("pk").first()
     program = Program.objects.filter(participants__isnull=False).order_by("pk").first()
