@@ -115,7 +115,13 @@ def page(browser, live_server):
     tab = context.new_page()
     tab.console_errors = []
     tab.external_requests = []
+    tab.csp_violations = []
     tab.on("console", lambda message: message.type == "error" and tab.console_errors.append(message.text))
+    # Chromium reports what the Content-Security-Policy refused as a console error.
+    tab.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and tab.csp_violations.append(message.text),
+    )
     tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
     tab.on(
         "request",
@@ -127,6 +133,8 @@ def page(browser, live_server):
     )
     yield tab
     context.close()
+    # Every browser test fails on anything the policy refused: the page would be broken in it.
+    assert tab.csp_violations == [], tab.csp_violations
 
 
 SCREENSHOTS = Path(__file__).resolve().parent / "docs" / "screenshots"

@@ -26,7 +26,9 @@ class AgreementListView(ListPageView):
             .prefetch_related(
                 # A plain list, not a queryset per row (cooperation/lib/tables.py prefetched()).
                 Prefetch(
-                    "parties", AgreementParty.objects.select_related("institution", "unit"), to_attr="prefetched_parties"
+                    "parties",
+                    AgreementParty.objects.select_related("institution", "unit"),
+                    to_attr="prefetched_parties",
                 )
             )
             .order_by(F("signed_on").desc(nulls_first=True), "-pk")

@@ -31,7 +31,9 @@ class ProgramListView(ListPageView):
         )
         return (
             Program.objects.select_related("unit", "agreement")
-            .prefetch_related(Prefetch("partners", to_attr="prefetched_partners"))  # see cooperation.lib.tables.prefetched()
+            .prefetch_related(
+                Prefetch("partners", to_attr="prefetched_partners")
+            )  # see cooperation.lib.tables.prefetched()
             # A count per row of the page, not a GROUP BY over every participant of every program.
             .annotate(participant_count=Coalesce(Subquery(participants, output_field=IntegerField()), 0))
             # Pages need a stable order (program_year_title_id, see mobility/models.py).

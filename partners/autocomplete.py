@@ -8,6 +8,8 @@ endpoint as the user types, matching any name variant (Institution.objects.searc
 from django import forms
 from django.db.models import Q
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from cooperation.lib.text import record_id
@@ -23,14 +25,16 @@ class InstitutionAutocompleteView(ViewPermissionMixin, View):
     def get(self, request):
         query = request.GET.get("q", "").strip()
         institutions = Institution.objects.current().search(query).order_by("name")[:RESULTS] if query else []
-        return JsonResponse(
-            {
-                "results": [
-                    {"id": institution.pk, "text": f"{institution.name} ({institution.country.code})"}
-                    for institution in institutions
-                ]
-            }
+        results = [
+            {"id": institution.pk, "text": f"{institution.name} ({institution.country.code})"}
+            for institution in institutions
+        ]
+        message = (
+            ngettext("%(count)s partner found", "%(count)s partners found", len(results)) % {"count": len(results)}
+            if results
+            else _("No partner found: the choice is unchanged.")
         )
+        return JsonResponse({"results": results, "message": message})
 
 
 class ContactAutocompleteView(ViewPermissionMixin, View):
@@ -44,17 +48,16 @@ class ContactAutocompleteView(ViewPermissionMixin, View):
         institution_id = request.GET.get("institution", "")
         if record_id(institution_id) is not None:
             contacts = contacts.filter(institution_id=record_id(institution_id))
-        return JsonResponse(
-            {
-                "results": [
-                    {
-                        "id": contact.pk,
-                        "text": f"{contact} — {contact.institution.short_name or contact.institution.name}",
-                    }
-                    for contact in contacts[:RESULTS]
-                ]
-            }
+        results = [
+            {"id": contact.pk, "text": f"{contact} — {contact.institution.short_name or contact.institution.name}"}
+            for contact in contacts[:RESULTS]
+        ]
+        message = (
+            ngettext("%(count)s contact found", "%(count)s contacts found", len(results)) % {"count": len(results)}
+            if results
+            else _("No contact found: the choice is unchanged.")
         )
+        return JsonResponse({"results": results, "message": message})
 
 
 class AutocompleteSelect(forms.Select):
@@ -67,7 +70,14 @@ class AutocompleteSelect(forms.Select):
     def get_context(self, name, value, attrs):
         from django.urls import reverse
 
-        attrs = {**(attrs or {}), "data-autocomplete-url": reverse(self.url_name)}
+        attrs = {
+            **(attrs or {}),
+            "data-autocomplete-url": reverse(self.url_name),
+            # The search box's name is the field's name and this word (autocomplete.js).
+            "data-autocomplete-search": _("search"),
+            # What the live region says when a match is chosen (%s is the match).
+            "data-autocomplete-chosen": _("Chosen: %s"),
+        }
         return super().get_context(name, value, attrs)
 
     def optgroups(self, name, value, attrs=None):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import UpdateView
 
-from cooperation.lib.views import ChangePermissionMixin, FormPageMixin
+from cooperation.lib.views import ChangePermissionMixin, ErrorSummaryMixin, FormPageMixin
 from partners.forms import ContactForm, InstitutionForm, InstitutionNameFormSet
 from partners.models import Contact, Institution, InstitutionName
 from partners.selectors import likely_duplicates
@@ -93,7 +93,7 @@ class InstitutionEditView(ChangePermissionMixin, FormPageMixin, UpdateView):
         return redirect(institution)
 
 
-class ContactEditView(ChangePermissionMixin, UpdateView):
+class ContactEditView(ChangePermissionMixin, ErrorSummaryMixin, UpdateView):
     """A contact, always under its institution: /partners/<institution>/contacts/..."""
 
     model = Contact

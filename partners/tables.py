@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.lib.flags import flag_img
 from cooperation.lib.tables import ListTable
 from partners.models import Institution
 
@@ -50,9 +51,7 @@ class InstitutionTable(ListTable):
         # The country's name from django-countries' Country object, not get_country_display(),
         # which builds the whole list of countries on every call.
         country = record.country
-        return format_html(
-            '<span class="text-nowrap"><span aria-hidden="true">{}</span> {}</span>', country.unicode_flag, country.name
-        )
+        return format_html('<span class="text-nowrap">{} {}</span>', flag_img(country.code), country.name)
 
     def render_city(self, record):
         return record.city or self.EMPTY

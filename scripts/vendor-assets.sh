@@ -17,4 +17,14 @@ cp "$src/chart.js/LICENSE.md" "$dst/chart.js/"
 cp "$src/jsvectormap/dist/jsvectormap.min.js" "$src/jsvectormap/dist/jsvectormap.min.css" "$dst/jsvectormap/"
 cp "$src/jsvectormap/dist/maps/world.js" "$dst/jsvectormap/maps/"
 cp "$src/jsvectormap/LICENSE" "$dst/jsvectormap/" 2>/dev/null || true
-echo "vendored into $dst:"; find "$dst" -type f | sort
+# Country flags as SVG (emoji flags show as two letters where the system has no emoji font):
+# the 4:3 flag of each two-letter country code.
+mkdir -p "$dst/flag-icons/4x3"
+cp "$src"/flag-icons/flags/4x3/??.svg "$dst/flag-icons/4x3/"
+cp "$src/flag-icons/LICENSE" "$dst/flag-icons/"
+# axe-core checks accessibility in the browser tests only: it is not served with the portal.
+tests=cooperation/tests/vendor/axe-core
+rm -rf "$tests"
+mkdir -p "$tests"
+cp "$src/axe-core/axe.min.js" "$src/axe-core/LICENSE" "$src/axe-core/LICENSE-3RD-PARTY.txt" "$tests/"
+echo "vendored into $dst and $tests:"; find "$dst" "$tests" -type f | sort | grep -v flag-icons/4x3/

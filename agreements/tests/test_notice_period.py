@@ -170,7 +170,10 @@ def test_any_single_change_of_an_agreement_in_months_changes_one_thing(client, o
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_the_notice_periods_stated_in_days():
     executor = MigrationExecutor(connection)
-    before, after = [("agreements", "0008_condition_partner_related_name")], [("agreements", "0009_notice_period_in_months")]
+    before, after = (
+        [("agreements", "0008_condition_partner_related_name")],
+        [("agreements", "0009_notice_period_in_months")],
+    )
     executor.migrate(before)
     old_apps = executor.loader.project_state(before).apps
     unit = old_apps.get_model("partners", "Unit").objects.create(name="Faculty of Law", kind="faculty")

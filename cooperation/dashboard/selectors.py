@@ -380,6 +380,14 @@ class Chart:
             (label, [dataset["data"][index] for dataset in self.datasets]) for index, label in enumerate(self.labels)
         ]
 
+    def linked_rows(self) -> list[tuple[str, list[tuple[int, str]]]]:
+        """(label, (value, list URL) of each dataset): the chart as a table whose every number
+        opens the list its bar opens."""
+        return [
+            (label, [(dataset["data"][index], dataset["urls"][index]) for dataset in self.datasets])
+            for index, label in enumerate(self.labels)
+        ]
+
     def as_json(self) -> dict:
         return {"key": self.key, "title": str(self.title), "labels": self.labels, "datasets": self.datasets}
 

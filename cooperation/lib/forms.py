@@ -1,10 +1,12 @@
 """Form pieces shared by the apps' entry pages."""
 
 import re
+from dataclasses import dataclass
 
 from django import forms
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from cooperation.lib.history import save_with_history
 
@@ -103,12 +105,27 @@ def _as_a_browser_sends(text: str) -> str:
     return text.replace("\r", "").replace("\n", "")
 
 
+# In the blank row a formset keeps for "add a row", where the row's number goes (formset.js
+# writes it in, as it writes the row's index for Django's __prefix__).
+ROW_NUMBER_PLACEHOLDER = "__row__"
+
+
 class RowFormMixin(EntryFormMixin):
-    """A form shown as one table row: Bootstrap classes on each input, and its label as the
-    input's accessible name (the column header is not a <label>)."""
+    """A form shown as one table row: Bootstrap classes on each input, and its label with the
+    row's number as the input's accessible name (the column header is not a <label>, and a
+    screen reader must tell "Position, row 2" from "Position, row 3")."""
+
+    @property
+    def row_number(self) -> str:
+        """The row's number as people count (1 for Django's index 0), from the form's prefix."""
+        index = (self.prefix or "").rpartition("-")[2]
+        if index.isdigit():
+            return str(int(index) + 1)
+        return ROW_NUMBER_PLACEHOLDER if index == "__prefix__" else ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        row = self.row_number
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -118,4 +135,87 @@ class RowFormMixin(EntryFormMixin):
             else:
                 css = "form-control form-control-sm"
             widget.attrs.setdefault("class", css)
-            widget.attrs.setdefault("aria-label", str(field.label))
+            label = str(field.label)
+            widget.attrs.setdefault(
+                "aria-label", _("%(field)s, row %(row)s") % {"field": label, "row": row} if row else label
+            )
+
+
+@dataclass(frozen=True)
+class FormError:
+    """One line of the error summary at the top of an entry page: what is wrong, and the id of
+    the control it concerns (its link)."""
+
+    label: str
+    message: str
+    target: str
+
+
+def formset_errors_id(formset) -> str:
+    return f"{formset.prefix}-errors"
+
+
+def row_errors_id(form) -> str:
+    return f"{form.prefix}-row-errors"
+
+
+def field_error_id(bound_field) -> str:
+    return f"{bound_field.auto_id}_error"
+
+
+def error_summary(forms_and_formsets) -> list[FormError]:
+    """Every error of an entry page's forms and formsets, in page order, each with the control
+    it concerns; and each control of a table row that has an error described by it
+    (aria-describedby), as crispy-forms already does for the record's own fields. An error of
+    a whole row, or of the whole formset ("add at least one partner"), is tied to the row's or
+    the table's first control. Call before the page is rendered."""
+    summary = []
+    for item in forms_and_formsets:
+        if isinstance(item, forms.BaseFormSet):
+            first_form = item.forms[0] if item.forms else None
+            for message in item.non_form_errors():
+                target = _first_control(first_form)
+                if target is not None:
+                    _describe_by(target, formset_errors_id(item))
+                    summary.append(FormError(_label(target), message, target.auto_id))
+            for form in item.forms:
+                summary += _form_errors(form, row_errors=isinstance(form, RowFormMixin))
+        elif isinstance(item, forms.BaseForm):
+            summary += _form_errors(item, row_errors=False)
+    return summary
+
+
+def _form_errors(form, *, row_errors: bool) -> list[FormError]:
+    if not form.is_bound or not form.errors:
+        return []
+    found = []
+    first = _first_control(form)
+    for message in form.non_field_errors():
+        if first is not None:
+            if row_errors:
+                _describe_by(first, row_errors_id(form))
+            found.append(FormError(_label(first), message, first.auto_id))
+    for bound_field in form.visible_fields():
+        for message in bound_field.errors:
+            if row_errors:
+                _describe_by(bound_field, field_error_id(bound_field))
+            found.append(FormError(_label(bound_field), message, bound_field.auto_id))
+    return found
+
+
+def _first_control(form):
+    if form is None:
+        return None
+    return next((field for field in form.visible_fields() if field.name != "DELETE"), None)
+
+
+def _label(bound_field) -> str:
+    return str(bound_field.field.widget.attrs.get("aria-label") or bound_field.label)
+
+
+def _describe_by(bound_field, element_id: str) -> None:
+    attrs = bound_field.field.widget.attrs
+    described = attrs.get("aria-describedby", "").split()
+    if element_id not in described:
+        attrs["aria-describedby"] = " ".join([*described, element_id])
+    attrs["aria-invalid"] = "true"

@@ -13,3 +13,23 @@ def client_ip_address(request) -> str | None:
         if addresses:
             return addresses[-1]
     return request.META.get("REMOTE_ADDR")
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send settings.CONTENT_SECURITY_POLICY with every page that has no policy of its own (the
+    document downloads set a stricter one). Browsers apply a policy to documents only, so
+    JSON, files and feeds are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.CONTENT_SECURITY_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            self.policy
+            and "Content-Security-Policy" not in response
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            response["Content-Security-Policy"] = self.policy
+        return response

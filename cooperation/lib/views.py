@@ -1,5 +1,6 @@
 """Mixins shared by the apps' views."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import UpdateView
 
+from cooperation.lib.forms import error_summary
 from cooperation.lib.permissions import can_change, is_office, user_unit_id
 
 
@@ -47,9 +49,19 @@ class HistoryMixin:
         return super().get_context_data(history=change_log(self.object), **kwargs)
 
 
-class FormPageMixin:
-    """What templates/form_page.html shows around an entry form: its title (new or edit) and the
-    list the record belongs to."""
+class ErrorSummaryMixin:
+    """Gives templates/includes/error_summary.html the errors of every form and formset the
+    page shows (cooperation.lib.forms.error_summary)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["error_summary"] = error_summary(_forms_in(context))
+        return context
+
+
+class FormPageMixin(ErrorSummaryMixin):
+    """What templates/form_page.html shows around an entry form: its title (new or edit), the
+    list the record belongs to, and the summary of its errors."""
 
     new_title = ""
     edit_title = ""
@@ -63,6 +75,15 @@ class FormPageMixin:
             "list_title": self.list_title,
         }
         return super().get_context_data(page=page, **kwargs)
+
+
+def _forms_in(context) -> list:
+    """The forms and formsets a page shows, in the order the view gave them."""
+    found = []
+    for value in context.values():
+        values = value.values() if isinstance(value, dict) else [value]
+        found += [item for item in values if isinstance(item, forms.BaseForm | forms.BaseFormSet)]
+    return found
 
 
 class RecordWithRowsEditView(ChangePermissionMixin, FormPageMixin, UpdateView):

@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from cooperation.lib.flags import flag_img
 from cooperation.lib.permissions import can_change
 
 register = template.Library()
@@ -49,3 +50,9 @@ def changeable_by(obj, user) -> bool:
 def minutes(duration: datetime.timedelta | None) -> int:
     """A duration in whole minutes (for "try again in N minutes")."""
     return int(duration.total_seconds() // 60) if duration else 0
+
+
+@register.filter
+def flag(country) -> str:
+    """`{{ institution.country|flag }}`: the country's flag as an image (cooperation/lib/flags.py)."""
+    return flag_img(getattr(country, "code", country) or "")

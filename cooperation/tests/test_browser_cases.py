@@ -61,10 +61,16 @@ def metu(transactional_db):
 
 
 def pick_institution(page, row: int, words: str) -> None:
-    """Type into a party row's autocomplete box and wait for the institution to be chosen."""
+    """Type into a party row's autocomplete box, then choose the first match with the keyboard:
+    nothing is chosen until the user does."""
     select = page.locator(f"#id_parties-{row}-institution")
-    select.locator("xpath=preceding-sibling::input[@type='search'][1]").fill(words)
-    expect(select).not_to_have_value("", timeout=5000)
+    search = page.get_by_role("combobox", name=f"Partner institution, row {row + 1} — search")
+    search.fill(words)
+    expect(page.locator(f"#id_parties-{row}-institution-matches [role=option]").first).to_be_visible()
+    expect(select).to_have_value("")
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(select).not_to_have_value("")
 
 
 def test_staff_enters_the_metu_memorandum_finds_it_in_cyrillic_and_exports_it(page, metu, tmp_path):
@@ -202,11 +208,10 @@ def test_staff_enters_the_chinese_delegation_and_finds_it_in_chinese(page, metu,
     page.fill("#id_city", "Astana")
     page.select_option("#id_country", "KZ")
     page.select_option("#id_host_unit", label=str(metu["university"]))
-    partners = page.locator("#id_partners")
-    partners.locator("xpath=preceding-sibling::input[@type='search'][1]").fill("教育部")
-    option = partners.locator("option", has_text="Ministry of Education")
-    expect(option).to_have_count(1)
-    partners.select_option(value=option.get_attribute("value"))
+    page.get_by_role("combobox", name="Partners — search").fill("教育部")
+    expect(page.get_by_role("status").filter(has_text="1 partner found")).to_be_attached()
+    page.get_by_role("option", name=re.compile("Ministry of Education")).click()
+    expect(page.locator("#id_partners option:checked")).to_have_text([re.compile("Ministry of Education")])
     for area in ("Diploma recognition", "Double degree", "Job fairs", "Foundation programs"):
         page.get_by_label(area, exact=True).check()
     for row, (name, position, role) in enumerate(DELEGATES):

@@ -23,7 +23,9 @@ class VisitListView(ListPageView):
     def get_queryset(self):
         return (
             Visit.objects.select_related("host_unit")
-            .prefetch_related(Prefetch("partners", to_attr="prefetched_partners"))  # see cooperation.lib.tables.prefetched()
+            .prefetch_related(
+                Prefetch("partners", to_attr="prefetched_partners")
+            )  # see cooperation.lib.tables.prefetched()
             .order_by("-starts_on", "-pk")
         )
 

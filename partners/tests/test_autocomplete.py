@@ -18,12 +18,18 @@ def urumqi(db):
 def test_it_finds_an_institution_by_any_name(client, office_user, urumqi, query):
     client.force_login(office_user)
     response = client.get("/partners/autocomplete/", {"q": query})
-    assert response.json() == {"results": [{"id": urumqi.pk, "text": "Urumqi Vocational University (CN)"}]}
+    assert response.json() == {
+        "results": [{"id": urumqi.pk, "text": "Urumqi Vocational University (CN)"}],
+        "message": "1 partner found",
+    }
 
 
 def test_it_answers_nothing_to_an_empty_query(client, office_user, urumqi):
     client.force_login(office_user)
-    assert client.get("/partners/autocomplete/", {"q": " "}).json() == {"results": []}
+    assert client.get("/partners/autocomplete/", {"q": " "}).json() == {
+        "results": [],
+        "message": "No partner found: the choice is unchanged.",
+    }
 
 
 def test_it_leaves_out_merged_institutions(client, office_user, urumqi):
@@ -40,6 +46,7 @@ def test_it_finds_contacts_of_one_institution(client, office_user, urumqi):
     client.force_login(office_user)
     response = client.get("/partners/contacts/autocomplete/", {"q": "夏", "institution": urumqi.pk})
     assert [row["id"] for row in response.json()["results"]] == [xia.pk]
+    assert response.json()["message"] == "1 contact found"
 
 
 def test_it_refuses_a_user_without_a_role(client, outsider):

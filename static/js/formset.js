@@ -10,7 +10,8 @@
     var template = document.getElementById(prefix + "-empty");
     var rows = document.getElementById(prefix + "-rows");
     var index = parseInt(total.value, 10);
-    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    // Django names the blank row __prefix__; its labels count rows from 1 (__row__).
+    var html = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__row__/g, String(index + 1));
     rows.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
     if (window.cooperationAutocomplete) window.cooperationAutocomplete(rows.lastElementChild);
