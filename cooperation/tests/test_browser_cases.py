@@ -224,7 +224,7 @@ def test_staff_enters_the_chinese_delegation_and_finds_it_in_chinese(page, metu,
     for row, point in enumerate(AGREED_POINTS):
         page.fill(f"#id_outcomes-{row}-text", point)
     page.fill("#id_actions-0-description", "Send the draft 2+2 double degree agreement to the Study Abroad Center")
-    page.select_option("#id_actions-0-owner", label="staff")
+    page.select_option("#id_actions-0-owner", label="Dana Seitkali (METU)")
     page.fill("#id_actions-0-due_on", "2025-10-31")
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
