@@ -136,4 +136,5 @@ def search_text_of(names, codes) -> str:
 def keys_text(names) -> str:
     """Institution.name_keys: the keys of its names, for the trigram search of alike names."""
     keys = [key for key in dict.fromkeys(NameKey.of(name).key for name in names) if key]
-    return " " + " | ".join(keys) if keys else ""
+    # Led by a bar, not by a bare space, which a backup's XML would trim.
+    return "| " + " | ".join(keys) if keys else ""

@@ -136,9 +136,24 @@ class RowFormMixin(EntryFormMixin):
                 css = "form-control form-control-sm"
             widget.attrs.setdefault("class", css)
             label = str(field.label)
-            widget.attrs.setdefault(
-                "aria-label", _("%(field)s, row %(row)s") % {"field": label, "row": row} if row else label
-            )
+            name = _("%(field)s, row %(row)s") % {"field": label, "row": row} if row else label
+            if isinstance(widget, forms.RadioSelect):  # radios and checkboxes: one name each
+                widget.create_option = _options_named(widget.create_option, name)
+            else:
+                widget.attrs.setdefault("aria-label", name)
+
+
+def _options_named(create_option, field_name: str):
+    """A choice widget's create_option() whose every radio or checkbox is named by its own label
+    and the field's ("Level 6 — EQF levels, row 2"): one name for the whole group would name
+    eight boxes alike."""
+
+    def named(name, value, label, selected, index, subindex=None, attrs=None):
+        option = create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        option["attrs"] = {**option["attrs"], "aria-label": f"{label} — {field_name}"}
+        return option
+
+    return named
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,10 @@ def search_forms(names) -> str:
             if _CYRILLIC.search(form):
                 forms.append(to_latin(form))
     unique = [form for form in dict.fromkeys(forms) if form]
-    return " " + SEARCH_SEPARATOR.join(unique) if unique else ""
+    # Led by the separator's bar, not by a bare space: surrounding whitespace does not survive
+    # everywhere a value goes (the XML of a backup trims it), and the first word needs a space
+    # before it like every other.
+    return SEARCH_SEPARATOR.lstrip() + SEARCH_SEPARATOR.join(unique) if unique else ""
 
 
 def words_condition(path: str, text: str, synonyms: Callable[[str], list[str]] | None = None) -> Q | None:

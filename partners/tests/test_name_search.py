@@ -64,7 +64,7 @@ def test_one_folding_rule_ignores_case_accents_apostrophes_hyphens_dots_commas_q
 
 def test_the_search_text_holds_each_name_joined_and_split_and_in_latin_letters():
     text = search_forms(["Al-Farabi", "Сатпаев университеті"])
-    assert text == " alfarabi | al farabi | сатпаев университети | satpaev universiteti"
+    assert text == "| alfarabi | al farabi | сатпаев университети | satpaev universiteti"
     assert to_latin("сакарья цзяотун щучинск") == "sakarya tszyaotun shchuchinsk"
 
 

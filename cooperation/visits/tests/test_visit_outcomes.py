@@ -267,7 +267,11 @@ def test_in_the_browser_a_point_added_with_add_a_point_names_its_partner_by_sear
     page.get_by_role("button", name="Add a point").click()  # a third row, copied from the template
     page.fill("#id_outcomes-2-text", "Extend the 3+1 double degree to information security.")
     select = page.locator("#id_outcomes-2-institution")
-    select.locator("xpath=preceding-sibling::input[@type='search'][1]").fill("Гази")
+    search = select.locator("xpath=preceding-sibling::div[1]").get_by_role("combobox")
+    search.fill("Гази")
+    expect(page.locator("#id_outcomes-2-institution-matches [role=option]").first).to_be_visible()
+    search.press("ArrowDown")
+    search.press("Enter")  # nothing is chosen until the user picks a match
     expect(select).to_have_value(str(gazi.pk), timeout=5000)
     page.fill("#id_outcomes-0-text", "A joint Erasmus+ application.")
     with page.expect_navigation():
