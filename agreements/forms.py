@@ -14,24 +14,7 @@ from partners.autocomplete import AutocompleteSelect
 from partners.colleagues import ColleagueChoiceField, active_colleagues
 from partners.models import Institution, Unit
 
-CONDITION_FIELDS = [
-    "category",
-    "direction",
-    "partner",
-    "our_unit",
-    "partner_unit",
-    "first_academic_year",
-    "last_academic_year",
-    "places",
-    "total_months",
-    "total_days",
-    "subject_areas",
-    "subject_clarification",
-    "eqf_levels",
-    "language_skills",
-    "blended",
-    "other_info",
-]
+CONDITION_FIELDS = ["category", "direction", "partner", "our_unit", "partner_unit", *Quota.TERMS]
 
 
 class AgreementForm(EntryFormMixin, forms.ModelForm):

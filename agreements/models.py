@@ -562,6 +562,21 @@ class Quota(models.Model):
 
     STUDENT_CATEGORIES = (Category.STUDENT_STUDIES, Category.STUDENT_TRAINEESHIP)
     EQF_LEVELS = range(1, 9)
+    # What a condition grants, beside who sends and who receives: what the entry page edits
+    # after the parties and what a partner's copy is compared on.
+    TERMS = (
+        "first_academic_year",
+        "last_academic_year",
+        "places",
+        "total_months",
+        "total_days",
+        "subject_areas",
+        "subject_clarification",
+        "eqf_levels",
+        "language_skills",
+        "blended",
+        "other_info",
+    )
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="quotas")
     category = models.CharField(_("mobility type"), max_length=20, choices=Category.choices)

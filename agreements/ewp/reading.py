@@ -18,21 +18,7 @@ from agreements.models import Agreement, AgreementParty, Quota
 CATEGORY_OF = {element: category for category, element in SPEC_ELEMENT.items()}
 NS = {"i": IIAS_NS}
 # The fields compared, condition by condition.
-COMPARED = [
-    "category",
-    "direction",
-    "first_academic_year",
-    "last_academic_year",
-    "places",
-    "total_months",
-    "total_days",
-    "subject_areas",
-    "subject_clarification",
-    "eqf_levels",
-    "language_skills",
-    "blended",
-    "other_info",
-]
+COMPARED = ["category", "direction", *Quota.TERMS]
 
 
 @dataclass
