@@ -1,12 +1,18 @@
-"""Bench settings only: X-Bench-Queries on every response, the number of SQL queries the request
-made; and a request header X-Bench-No-Cache that runs the request with a dummy default cache, to
-time a page as its first visitor after the cache expired would see it."""
+"""Bench settings only. Every response says what its request cost the server: X-Bench-Queries
+(SQL queries), X-Bench-SQL-ms (time spent waiting for them: PostgreSQL's work and the round
+trips) and X-Bench-CPU-ms (the worker process's own CPU time, which gunicorn's sync workers
+spend on one request at a time). A request header X-Bench-No-Cache runs the request with a dummy
+default cache, to time a page as its first visitor after the cache expired would see it."""
+
+import time
 
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.db import connections
 
 HEADER = "X-Bench-Queries"
+SQL_HEADER = "X-Bench-SQL-ms"
+CPU_HEADER = "X-Bench-CPU-ms"
 NO_CACHE = "HTTP_X_BENCH_NO_CACHE"
 
 
@@ -16,17 +22,23 @@ class QueryCountMiddleware:
 
     def __call__(self, request):
         count = 0
+        sql_seconds = 0.0
 
         def counter(execute, sql, params, many, context):
-            nonlocal count
+            nonlocal count, sql_seconds
             count += 1
-            return execute(sql, params, many, context)
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                sql_seconds += time.perf_counter() - started
 
         uncached = request.META.get(NO_CACHE) == "1"
         if uncached:
             # caches holds a connection per thread: this request's thread alone sees the dummy.
             cached = caches["default"]
             caches["default"] = DummyCache("", {})
+        cpu_started = time.process_time()
         try:
             with connections["default"].execute_wrapper(counter):
                 # A streamed body is read after this returns; the Excel export builds its
@@ -36,4 +48,6 @@ class QueryCountMiddleware:
             if uncached:
                 caches["default"] = cached
         response[HEADER] = str(count)
+        response[SQL_HEADER] = f"{sql_seconds * 1000:.2f}"
+        response[CPU_HEADER] = f"{(time.process_time() - cpu_started) * 1000:.2f}"
         return response

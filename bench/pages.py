@@ -1,27 +1,34 @@
-"""Benchmark (not a test): the portal's pages under gunicorn with seeded data.
+"""Benchmark (not a test): the portal's pages under gunicorn, at a tenth of the data and at all of it.
 
     .venv/bin/python bench/pages.py [--partners 10000] [--agreements 50000] [--visits 20000]
-                                    [--participants 200000] [--requests 40] [--write]
+                                    [--participants 200000] [--requests 20] [--clients 4]
+                                    [--only GROUPS] [--database NAME] [--write]
 
-Creates a throwaway PostgreSQL database (bench/common.py), migrates it, fills it with
-`manage.py seed_bulk`, starts gunicorn (2 sync workers on 127.0.0.1, DEBUG off, REDIS_URL set,
-bench/settings.py), and times each page with 4 concurrent clients on loopback, each logged in
-with its own session cookie: the median and 95th percentile of --requests requests per page,
-and the SQL queries of one request (the X-Bench-Queries header of the bench settings). Beside
-each list page, in the same run, the Django admin changelist of the same records and the floor
-(a logged-in page with one query). Then the reminder sweep over the same data, in-process.
-The gunicorn workers' RSS is sampled through the run. With --write, the table replaces the
-"pages" section of docs/PERFORMANCE.md (between its markers). The database is dropped at the end.
+Seeds two throwaway PostgreSQL databases with `manage.py seed_bulk` (bench/common.py): one at the
+sizes given and one at a tenth of them, each in a process of its own, and serves each with its
+own gunicorn (2 sync workers on 127.0.0.1, DEBUG off, its own Redis cache database,
+bench/settings.py). Every page is then timed on the tenth and on the full data one after the
+other (so that whatever else the machine does weighs on both alike), first with one client and
+then with --clients concurrent clients, each logged in with its own session: the median and 95th
+percentile of --requests requests, and from the server's own headers (bench/middleware.py) the
+SQL queries, the time spent waiting for SQL and the worker's CPU time of each request. Beside each
+list, the Django admin changelist of the same records and its search for the same words; and the
+floor (a logged-in page with one query). The growth column is the full data's median over the
+tenth's, one client. The gunicorn workers' RSS is sampled through the run; the reminder sweep
+runs over the full data at the end. With --write, the table replaces the "pages" section of
+docs/PERFORMANCE.md (between its markers). The databases are dropped at the end.
+
+--database NAME measures one existing database that seed_bulk filled (kept; no tenth, no growth).
 """
 
 import argparse
 import contextlib
 import datetime
 import http.client
+import json
 import os
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,11 +40,48 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, database_url, load_average, machine, replace_section, setup_django, throwaway_database  # noqa: E402
+from bench.common import ROOT, database_url, free_port, load_average, replace_section, throwaway_database  # noqa: E402
 
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+REDIS_SERVER = os.environ.get("BENCH_REDIS_SERVER", "redis://127.0.0.1:6379")
+REDIS_DATABASES = {"tenth": 13, "full": 14}  # one cache per server: the two datasets never share keys
 PERFORMANCE_MD = ROOT / "docs" / "PERFORMANCE.md"
 SECTION = "bench-pages"
+BROAD_WORDS = ("univ", "университет", "a")
+
+
+@dataclass
+class Run:
+    """One page at one number of concurrent clients."""
+
+    times: list[float] = field(default_factory=list)
+    sql_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
+    status: set = field(default_factory=set)
+    queries: str = ""
+    load: str = ""
+
+    @staticmethod
+    def _median(values: list[float]) -> float:
+        return statistics.median(values) if values else float("nan")
+
+    @property
+    def median(self) -> float:
+        return self._median(self.times) * 1000
+
+    @property
+    def p95(self) -> float:
+        if not self.times:
+            return float("nan")
+        ordered = sorted(self.times)
+        return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))] * 1000
+
+    @property
+    def sql(self) -> float:
+        return self._median(self.sql_ms)
+
+    @property
+    def cpu(self) -> float:
+        return self._median(self.cpu_ms)
 
 
 @dataclass
@@ -47,43 +91,26 @@ class Page:
     url: str
     requests: int
     headers: dict = field(default_factory=dict)
-    times: list[float] = field(default_factory=list)
-    queries: str = ""
-    status: set = field(default_factory=set)
-    size: int = 0
-    load: str = ""
-    cpu_ms: float = float("nan")
-    clients: int = 0  # 0: all the run's clients at once
+    versus: str = ""  # the label of the admin page it is compared with
+    runs: dict[int, Run] = field(default_factory=dict)
 
     @property
-    def median(self) -> float:
-        return statistics.median(self.times) * 1000 if self.times else float("nan")
-
-    @property
-    def p95(self) -> float:
-        if not self.times:
-            return float("nan")
-        ordered = sorted(self.times)
-        return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))] * 1000
+    def key(self) -> tuple[str, str]:
+        return self.group, self.label
 
 
 # --- the server -----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def server_environment(database: str) -> dict[str, str]:
+def server_environment(database: str, scale: str) -> dict[str, str]:
     return {
         "DATABASE_URL": database_url(database),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": f"{REDIS_SERVER}/{REDIS_DATABASES[scale]}",
         "DEBUG": "0",
         "HTTPS": "0",
-        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(40),
+        # One key for the run: the sessions the preparing process signs are read by the servers.
+        "SECRET_KEY": os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(40)),
         "LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     }
@@ -169,49 +196,53 @@ class RssSampler(threading.Thread):
 # --- the load client ------------------------------------------------------------------------
 
 
-def fetch(port: int, url: str, cookie: str, headers: dict) -> tuple[float, int, int, str]:
+def fetch(port: int, page: Page, cookie: str) -> tuple[float, int, dict]:
     """One request on a new connection (gunicorn's sync workers close it after each answer)."""
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     try:
-        connection.request("GET", url, headers={"Cookie": f"sessionid={cookie}", "Accept-Language": "en", **headers})
+        headers = {"Cookie": f"sessionid={cookie}", "Accept-Language": "en", **page.headers}
+        connection.request("GET", page.url, headers=headers)
         response = connection.getresponse()
-        body = response.read()
+        response.read()
         elapsed = time.perf_counter() - started
-        return elapsed, response.status, len(body), response.getheader("X-Bench-Queries", "")
+        return elapsed, response.status, {name.lower(): value for name, value in response.getheaders()}
     finally:
         connection.close()
 
 
-def measure(page: Page, port: int, cookies: list[str]) -> None:
+def measure(page: Page, port: int, cookies: list[str]) -> Run:
     """Each client warms up once, then makes its share of page.requests requests, all at once."""
-    cookies = cookies[: page.clients] if page.clients else cookies
+    run = Run()
     clients = len(cookies)
     lock = threading.Lock()
     barrier = threading.Barrier(clients)
 
     def client(number: int):
-        cookie = cookies[number]
-        _elapsed, status, size, queries = fetch(port, page.url, cookie, page.headers)
+        _elapsed, status, headers = fetch(port, page, cookies[number])
         with lock:
-            page.status.add(status)
-            page.size, page.queries = size, queries
+            run.status.add(status)
+            run.queries = headers.get("x-bench-queries", "")
         barrier.wait()
         for _ in range(page.requests // clients + (1 if number < page.requests % clients else 0)):
-            elapsed, status, _size, _queries = fetch(port, page.url, cookie, page.headers)
+            elapsed, status, headers = fetch(port, page, cookies[number])
             with lock:
-                page.times.append(elapsed)
-                page.status.add(status)
+                run.times.append(elapsed)
+                run.status.add(status)
+                with contextlib.suppress(KeyError, ValueError):
+                    run.sql_ms.append(float(headers["x-bench-sql-ms"]))
+                    run.cpu_ms.append(float(headers["x-bench-cpu-ms"]))
 
     threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    page.load = f"{os.getloadavg()[0]:.2f}"
+    run.load = f"{os.getloadavg()[0]:.2f}"
+    return run
 
 
-# --- the data and the pages -----------------------------------------------------------------
+# --- a dataset: seeded, its users and its pages, in a process of its own ---------------------
 
 
 def bench_users(clients: int) -> list[str]:
@@ -237,14 +268,15 @@ def bench_users(clients: int) -> list[str]:
 
 
 def pages(requests: int) -> list[Page]:
+    """The pages, labelled alike at every scale (the records they open are the dataset's own)."""
     from django.db.models import Count
     from django.urls import reverse
 
     from agreements.models import Agreement
-    from cooperation.lib.academic_years import academic_year_of
+    from cooperation.lib.academic_years import academic_year_of, previous_academic_year
     from cooperation.visits.models import Visit
     from mobility.models import Program
-    from partners.models import Institution
+    from partners.models import Institution, Unit
 
     today = datetime.date.today()
     busiest = Institution.objects.annotate(n=Count("agreement_parties")).order_by("-n", "pk").first()
@@ -258,125 +290,129 @@ def pages(requests: int) -> list[Page]:
     )
     visit = Visit.objects.annotate(n=Count("participants")).order_by("-n", "pk").first()
     program = Program.objects.annotate(n=Count("participants")).order_by("-n", "pk").first()
-    # The export: the agreement kind whose list is nearest to 5,000 rows.
+    unit = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    # The export: the agreement kind whose list is nearest to a twentieth of the agreements
+    # (5,000 rows at the full data).
     kinds = Agreement.objects.values_list("kind").annotate(n=Count("pk"))
-    export_kind, export_rows = min(kinds, key=lambda pair: abs(pair[1] - 5000))
+    target = Agreement.objects.count() / 10
+    export_kind, _rows = min(kinds, key=lambda pair: abs(pair[1] - target))
+    year = academic_year_of(today)
 
     def q(**params) -> str:
         return "?" + urlencode(params)
 
-    floor = "/bench/floor/"
+    admin_requests = max(4, requests // 2)
     made: list[Page] = []
 
-    def group(name, first, filtered, search, admin, admin_search):
+    def group(name, first, *, filtered, sort, admin):
         made.extend(
             [
-                Page(name, "first page", first, requests),
-                Page(name, "filtered", first + filtered, requests),
-                Page(name, f"search {search!r}", first + q(q=search), requests),
+                Page(name, "first page", first, requests, versus="admin changelist"),
+                Page(name, "filtered", first + filtered, requests, versus="admin changelist"),
+                Page(name, f"sorted ({sort})", first + q(sort=sort), requests, versus="admin changelist"),
+                Page(name, "search, narrow (a city)", first + q(q=term), requests, versus="admin search, narrow"),
+                *(
+                    Page(name, f"search {word!r}", first + q(q=word), requests, versus=f"admin search {word!r}")
+                    for word in BROAD_WORDS
+                ),
                 Page(name, "admin changelist", admin, requests),
-                Page(name, "admin search", admin + q(q=admin_search), requests),
-                Page(name, "floor", floor, requests),
+                Page(name, "admin search, narrow", admin + q(q=term), admin_requests),
+                *(Page(name, f"admin search {word!r}", admin + q(q=word), admin_requests) for word in BROAD_WORDS),
             ]
         )
 
-    group("partners", reverse("partners:institution-list"), q(country="KZ", kind="university"), term,
-          "/admin/partners/institution/", term)  # fmt: skip
+    partners = reverse("partners:institution-list")
+    group("partners", partners, filtered=q(country="KZ", kind="university"), sort="country",
+          admin="/admin/partners/institution/")  # fmt: skip
     # The partner search as people type: two words of a name in the other order, and a misspelling
     # that finds nothing, so the page looks for the closest partners ("Did you mean").
     reordered = " ".join(reversed(busiest.name.split()[:2]))
     misspelt = f"{term[:2]}{term[2:3] * 2}{term[3:]}"
     made += [
-        Page("partners", f"search {reordered!r}", reverse("partners:institution-list") + q(q=reordered), requests),
-        Page("partners", f"search {misspelt!r} (did you mean)", reverse("partners:institution-list") + q(q=misspelt),
-             requests),
-    ]  # fmt: skip
-    group("agreements", reverse("agreements:agreement-list"), q(state="expiring"), term,
-          "/admin/agreements/agreement/", term)  # fmt: skip
-    group("visits", reverse("cooperation:visit-list"), q(period="upcoming"), term, "/admin/cooperation/visit/", term)
-    group("programs", reverse("mobility:program-list"), q(academic_year=academic_year_of(today), kind="exchange"),
-          term, "/admin/mobility/program/", term)  # fmt: skip
+        Page("partners", "search, two words reordered", partners + q(q=reordered), requests),
+        Page("partners", "search, misspelt (did you mean)", partners + q(q=misspelt), requests),
+    ]
+    group("agreements", reverse("agreements:agreement-list"), filtered=q(state="expiring"), sort="-expires_on",
+          admin="/admin/agreements/agreement/")  # fmt: skip
+    group("visits", reverse("cooperation:visit-list"), filtered=q(period="upcoming"), sort="title",
+          admin="/admin/cooperation/visit/")  # fmt: skip
+    group("programs", reverse("mobility:program-list"), filtered=q(academic_year=year, kind="exchange"),
+          sort="title", admin="/admin/mobility/program/")  # fmt: skip
+    group("participants", reverse("dashboard-participants"), filtered=q(academic_year=year, direction="outgoing"),
+          sort="full_name", admin="/admin/mobility/participant/")  # fmt: skip
+    dashboard = reverse("dashboard")
+    uncached = {"X-Bench-No-Cache": "1"}
+    dashboard_filters = {
+        "": "",
+        "previous year": q(academic_year=previous_academic_year(year)),
+        "country KZ": q(country="KZ"),
+        "region East Asia": q(region="east_asia"),
+        "partner kind university": q(partner_kind="university"),
+        "our top unit": q(unit=unit.pk) if unit else "",
+    }
     made += [
-        Page("detail", f"partner ({busiest.n} agreements)", busiest.get_absolute_url(), requests),
-        Page("detail", f"agreement ({agreement.n} parties and quotas)", agreement.get_absolute_url(), requests),
-        Page("detail", f"visit ({visit.n} participants)", visit.get_absolute_url(), requests),
-        Page("detail", f"program ({program.n} participants)", program.get_absolute_url(), requests),
-        Page("dashboard", "dashboard", reverse("dashboard"), requests),
-        Page("dashboard", "dashboard, uncached", reverse("dashboard"), requests, {"X-Bench-No-Cache": "1"}),
-        # What the first visitor after a change sees: alone, as the others then get the cached page.
-        Page(
-            "dashboard",
-            "dashboard, uncached, 1 client",
-            reverse("dashboard"),
-            max(4, requests // 4),
-            {"X-Bench-No-Cache": "1"},
-            clients=1,
+        Page("detail", "partner (the one with most agreements)", busiest.get_absolute_url(), requests),
+        Page("detail", "agreement (most parties and conditions)", agreement.get_absolute_url(), requests),
+        Page("detail", "visit (most participants)", visit.get_absolute_url(), requests),
+        Page("detail", "program (most participants)", program.get_absolute_url(), requests),
+        Page("dashboard", "cached", dashboard, requests),
+        *(
+            Page("dashboard", f"uncached{', ' + name if name else ''}", dashboard + params, requests, uncached)
+            for name, params in dashboard_filters.items()
+            if name == "" or params
         ),
-        Page("search", f"global search {words!r}", reverse("search") + q(q=words), requests),
-        Page("search", f"global search {term!r}", reverse("search") + q(q=term), requests),
+        Page("search", "global search, a name's two words", reverse("search") + q(q=words), requests),
+        Page("search", "global search, narrow (a city)", reverse("search") + q(q=term), requests),
+        *(Page("search", f"global search {word!r}", reverse("search") + q(q=word), requests) for word in BROAD_WORDS),
         Page(
             "export",
-            f"agreements xlsx, {export_rows:,} rows",
+            "agreements .xlsx (a tenth of them)",
             reverse("agreements:agreement-list") + q(kind=export_kind, export="xlsx"),
-            max(4, requests // 5),
+            max(4, requests // 4),
         ),  # fmt: skip
-        Page("export", "floor", floor, requests),
+        Page(
+            "export",
+            "agreements .csv (a tenth of them)",
+            reverse("agreements:agreement-list") + q(kind=export_kind, export="csv"),
+            max(4, requests // 4),
+        ),  # fmt: skip
+        Page("floor", "a logged-in page with one query", "/bench/floor/", requests),
     ]
     return made
 
 
-def cpu_times(made: list[Page], repeat: int) -> None:
-    """Each page in this process, alone, with the test client: the CPU time of a request, a
-    figure that the other work on the machine disturbs far less than the times under load."""
-    from django.contrib.auth import get_user_model
-    from django.test import Client
+def prepare(arguments) -> dict:
+    """In its own process (Django set up on the one database): migrate, seed, the users and the
+    pages, as JSON for the parent."""
+    from bench.common import machine, migrate_and_seed, setup_django
 
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(get_user_model().objects.get(username="bench-office"))
-    for page in made:
-        headers = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in page.headers.items()}
-        times = []
-        for attempt in range(1 + (repeat if page.group != "export" else 1)):
-            started = time.process_time()
-            response = client.get(page.url, **headers)
-            if response.streaming:
-                b"".join(response.streaming_content)
-            if attempt:  # the first warms up
-                times.append(time.process_time() - started)
-        page.cpu_ms = statistics.median(times) * 1000
-
-
-def jit_effect(made: list[Page], repeat: int = 3) -> list[tuple[str, float, float]]:
-    """The search pages in-process, wall time, with PostgreSQL's JIT as configured (on by
-    default) and then off for the session: a search's estimated cost passes jit_above_cost."""
-    from django.contrib.auth import get_user_model
+    setup_django(arguments.prepare, "bench.settings")
+    from django.core.cache import cache
     from django.db import connection
-    from django.test import Client
 
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(get_user_model().objects.get(username="bench-office"))
-    rows = []
-    for page in made:
-        if "search" not in page.label or page.group == "partners":
-            continue
-        figures = []
-        for setting in ("DEFAULT", "off"):
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET jit = {setting}")
-            client.get(page.url)
-            times = []
-            for _ in range(repeat):
-                started = time.perf_counter()
-                client.get(page.url)
-                times.append(time.perf_counter() - started)
-            figures.append(statistics.median(times) * 1000)
-        rows.append((f"{page.group}, {page.label}", *figures))
+    seconds = migrate_and_seed(arguments, seed=arguments.seed)
     with connection.cursor() as cursor:
-        cursor.execute("SET jit = DEFAULT")
-    return rows
+        cursor.execute("VACUUM ANALYZE")  # seed_bulk does it too; a kept database may need it
+    cache.clear()  # this scale's own Redis database: nothing from an earlier run
+    cookies = bench_users(arguments.clients)
+    made = [
+        {
+            "group": page.group,
+            "label": page.label,
+            "url": page.url,
+            "requests": page.requests,
+            "headers": page.headers,
+            "versus": page.versus,
+        }  # fmt: skip
+        for page in pages(arguments.requests)
+    ]
+    return {"seconds": seconds, "cookies": cookies, "pages": made, "machine": machine()}
 
 
-def sweep() -> tuple[float, int, int, int]:
+def sweep(arguments) -> dict:
+    from bench.common import setup_django
+
+    setup_django(arguments.sweep, "bench.settings")
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -388,39 +424,73 @@ def sweep() -> tuple[float, int, int, int]:
         started = time.perf_counter()
         report = reminders_sweep(on=timezone.localdate(), triggered_by="bench")
         seconds = time.perf_counter() - started
-    return seconds, len(queries), report.due_items, Reminder.objects.count()
+    return {"seconds": seconds, "queries": len(queries), "due": report.due_items, "reminders": Reminder.objects.count()}
+
+
+def child(arguments, scale: str, flag: str, database: str, *, seed: bool = False) -> dict:
+    """This script again, in a process of its own on one database (--prepare or --sweep); its
+    JSON answer, the last line it prints."""
+    command = [
+        sys.executable, __file__, flag, database,
+        "--partners", str(arguments.partners), "--agreements", str(arguments.agreements),
+        "--visits", str(arguments.visits), "--participants", str(arguments.participants),
+        "--requests", str(arguments.requests), "--clients", str(arguments.clients),
+        *(["--seed"] if seed else []),
+    ]  # fmt: skip
+    environment = {**os.environ, **server_environment(database, scale)}
+    done = subprocess.run(command, env=environment, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise RuntimeError(f"{flag} {database} failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --- the report -----------------------------------------------------------------------------
 
 
-def table(made: list[Page], arguments, facts: dict, rss: RssSampler, sweep_figures, seed_seconds: float, jit) -> str:
-    def ms(value: float) -> str:
-        return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+def ms(value: float) -> str:
+    if value != value:  # NaN: not measured
+        return ""
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
 
-    admin = {page.group: page for page in made if page.label == "admin changelist"}
-    admin_search = {page.group: page for page in made if page.label == "admin search"}
+
+def ratio(numerator: float, denominator: float) -> str:
+    if numerator != numerator or denominator != denominator or not denominator:
+        return ""
+    return f"{numerator / denominator:.2f}×"
+
+
+def table(results: dict[str, list[Page]], arguments, facts: dict, rss: dict, sweep_figures: dict, seeding) -> str:
+    full = results["full"]
+    tenth = {page.key: page for page in results.get("tenth", [])}
+    by_label = {page.key: page for page in full}
+    many = arguments.clients
     lines = [
-        "| group | page | median ms | p95 ms | CPU ms alone | SQL queries | vs admin | status | load |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"| group | page | 1 client median / p95 ms | {many} clients median / p95 ms | SQL ms | CPU ms | queries "
+        "| vs admin | growth ×10 data (wall / SQL) | tenth: median ms | status |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for page in made:
-        versus = ""
-        # A list page against the admin changelist of the same records; a search against the
-        # admin's search for the same words.
-        against = admin_search if page.label.startswith("search") else admin
-        if page.label in ("first page", "filtered") or page.label.startswith("search"):
-            if page.group in against and against[page.group].times:
-                versus = f"{page.median / against[page.group].median:.2f}×"
-        status = ",".join(str(code) for code in sorted(page.status))
+    for page in full:
+        one, several = page.runs.get(1, Run()), page.runs.get(many, Run())
+        admin = by_label.get((page.group, page.versus))
+        versus = ratio(one.median, admin.runs[1].median) if admin and 1 in admin.runs else ""
+        small = tenth.get(page.key)
+        small_run = small.runs.get(1, Run()) if small else Run()
+        growth = ""
+        if small:
+            growth = f"{ratio(one.median, small_run.median)} / {ratio(one.sql, small_run.sql)}"
+        status = ",".join(str(code) for code in sorted(one.status | several.status))
         lines.append(
-            f"| {page.group} | {page.label} | {ms(page.median)} | {ms(page.p95)} | {ms(page.cpu_ms)} | {page.queries} "
-            f"| {versus} "
-            f"| {status} | {page.load} |"
+            f"| {page.group} | {page.label} | {ms(one.median)} / {ms(one.p95)} | {ms(several.median)} / "
+            f"{ms(several.p95)} | {ms(one.sql)} | {ms(one.cpu)} | {one.queries} | {versus} | {growth} "
+            f"| {ms(small_run.median)} | {status} |"
         )
-    highest = max(rss.highest.values(), default=0)
-    last = ", ".join(f"{value:.0f}" for value in rss.last.values())
-    seconds, queries, due, reminders = sweep_figures
+    data = (
+        f"{arguments.partners:,} partners, {arguments.agreements:,} agreements, {arguments.visits:,} visits, "
+        f"{arguments.participants:,} mobility participants"
+    )
+    seeded = ", ".join(f"{scale} {seconds:.0f} s" for scale, seconds in seeding.items())
+    memory = "; ".join(f"{scale}: at most {max(values.values(), default=0):.0f} MiB" for scale, values in rss.items())
     return "\n".join(
         [
             "## Pages (`bench/pages.py`)",
@@ -429,122 +499,132 @@ def table(made: list[Page], arguments, facts: dict, rss: RssSampler, sweep_figur
             "",
             f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {facts['nproc']} cores, "
             f"{facts['memory']}, PostgreSQL {facts['postgres']}, Python {facts['python']}; load average "
-            f"{facts['load_before']} before and {facts['load_after']} after (1, 5, 15 min), the machine shared "
-            "with other work. gunicorn: "
-            f"{arguments.workers} sync workers on 127.0.0.1, DEBUG off, Redis cache; {arguments.clients} concurrent "
-            f"clients, {arguments.requests} requests a page (after one warm-up each), so a request may wait for a "
-            "free worker: the times include that queueing. *CPU ms alone*: the median CPU time of the same "
-            "request made in the benchmark's own process with Django's test client, one at a time after "
-            "gunicorn stopped (3 runs, 1 for exports): what the page costs, whatever else runs on the machine. "
-            "*vs admin*: the page's median over the median of the admin changelist of the same records "
-            "(for a search: the admin's search for the same words), same run.",
+            f"{facts['load_before']} before and {facts['load_after']} after (1, 5, 15 min). Each dataset served by "
+            f"gunicorn, {arguments.workers} sync workers on 127.0.0.1, DEBUG off, Redis cache; "
+            f"{arguments.requests} requests a page after one warm-up per client (admin searches half as many, "
+            f"exports a quarter), first from one client, then from {many} at once (a request may then wait for a "
+            "free worker: the times include that queueing).",
             "",
-            f"Data (`seed_bulk`, {seed_seconds:.0f} s): {arguments.partners:,} partners, {arguments.agreements:,} "
-            f"agreements, {arguments.visits:,} visits, {arguments.participants:,} mobility participants.",
+            f"Data (`seed_bulk`; {seeded}): {data}, and a tenth of each.",
+            "",
+            "*SQL ms* and *CPU ms*: medians, one client, from the server's own headers (bench/middleware.py): the "
+            "time the request waited for PostgreSQL, and the worker's own CPU time. *vs admin*: the page's median "
+            "over the Django admin's for the same records (for a search, the admin's search for the same words). "
+            "*growth*: the full data's median over the tenth's (one client), wall time and SQL time.",
             "",
             *lines,
             "",
-            f"gunicorn workers' RSS: at most {highest:.0f} MiB (at the end: {last} MiB).",
+            f"gunicorn workers' RSS: {memory}.",
             "",
-            f"Reminder sweep over the same data, in-process: {seconds:.2f} s, {queries} SQL queries, "
-            f"{due:,} records due, {reminders:,} reminders recorded.",
-            "",
-            "PostgreSQL's JIT on the search pages (in-process, one request at a time, median of 3, wall ms):",
-            "",
-            "| page | JIT as configured | JIT off |",
-            "|---|---|---|",
-            *(f"| {label} | {on:,.0f} | {off:,.0f} |" for label, on, off in jit),
+            f"Reminder sweep over the full data, in-process: {sweep_figures['seconds']:.2f} s, "
+            f"{sweep_figures['queries']} SQL queries, {sweep_figures['due']:,} records due, "
+            f"{sweep_figures['reminders']:,} reminders recorded.",
         ]
     )
 
 
-def main() -> int:
+# --- the run --------------------------------------------------------------------------------
+
+
+def arguments_parser() -> argparse.ArgumentParser:
+    from bench.common import add_data_arguments
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--partners", type=int, default=10_000)
-    parser.add_argument("--agreements", type=int, default=50_000)
-    parser.add_argument("--visits", type=int, default=20_000)
-    parser.add_argument("--participants", type=int, default=200_000)
-    parser.add_argument("--requests", type=int, default=40, help="timed requests per page")
-    parser.add_argument("--clients", type=int, default=4)
+    add_data_arguments(parser)
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page and client count")
+    parser.add_argument("--clients", type=int, default=4, help="the concurrent clients of the second run")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--write", action="store_true", help="write the table to docs/PERFORMANCE.md")
     parser.add_argument("--only", default="", help="only the page groups named (comma-separated)")
-    parser.add_argument(
-        "--database",
-        default="",
-        help="an existing database that seed_bulk filled, used as it is and kept: to try a change without "
-        "seeding again (the sweep then finds little new; --write wants a fresh database)",
-    )
+    parser.add_argument("--prepare", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--sweep", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def main() -> int:
+    parser = arguments_parser()
     arguments = parser.parse_args()
+    if arguments.prepare:
+        print(json.dumps(prepare(arguments)))
+        return 0
+    if arguments.sweep:
+        print(json.dumps(sweep(arguments)))
+        return 0
     if arguments.database and arguments.write:
-        parser.error("--write measures a freshly seeded database: leave out --database")
+        parser.error("--write measures freshly seeded databases: leave out --database")
 
     facts = {"load_before": load_average()}
-    kept = contextlib.nullcontext(arguments.database) if arguments.database else None
-    with kept or throwaway_database() as database:
-        environment = server_environment(database)
-        os.environ.update(environment)
-        setup_django(database, "bench.settings")
-        from django.core.management import call_command
-        from django.db import connection
-
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        if not kept:
-            call_command(
-                "seed_bulk",
-                partners=arguments.partners,
-                agreements=arguments.agreements,
-                visits=arguments.visits,
-                participants=arguments.participants,
-            )
-        seed_seconds = time.perf_counter() - started
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")  # seed_bulk does it too; a kept database (--database) may need it
-        from django.core.cache import cache
-
-        cache.clear()  # the bench's own Redis database (BENCH_REDIS_URL): nothing from an earlier run
-        cookies = bench_users(arguments.clients)
-        made = pages(arguments.requests)
-        if arguments.only:
-            wanted = set(arguments.only.split(","))
-            made = [page for page in made if page.group in wanted]
-        connection.close()
-
-        port = free_port()
-        server = start_gunicorn(environment, port, arguments.workers)
-        rss = RssSampler(server.pid)
-        rss.start()
+    scales = ["full"] if arguments.database else ["tenth", "full"]
+    wanted = set(arguments.only.split(",")) if arguments.only else None
+    with contextlib.ExitStack() as stack:
+        databases = {scale: arguments.database or stack.enter_context(throwaway_database()) for scale in scales}
+        prepared = {
+            scale: child(sized(arguments, scale), scale, "--prepare", databases[scale], seed=not arguments.database)
+            for scale in scales
+        }
+        results = {
+            scale: [Page(**spec) for spec in prepared[scale]["pages"] if wanted is None or spec["group"] in wanted]
+            for scale in scales
+        }
+        by_key = {scale: {page.key: page for page in results[scale]} for scale in scales}
+        servers, ports, samplers = {}, {}, {}
         try:
-            # Both workers import, compile and cache what the pages need before anything is timed.
-            for page in made:
-                if page.label in ("first page", "admin changelist") or page.group in ("dashboard", "search"):
-                    measure(Page(page.group, page.label, page.url, 2 * len(cookies), page.headers), port, cookies)
-            for page in made:
-                measure(page, port, cookies)
+            for scale in scales:
+                ports[scale] = free_port()
+                servers[scale] = start_gunicorn(server_environment(databases[scale], scale), ports[scale],
+                                                arguments.workers)  # fmt: skip
+                samplers[scale] = RssSampler(servers[scale].pid)
+                samplers[scale].start()
+            cookies = {scale: prepared[scale]["cookies"] for scale in scales}
+            # Every worker imports, compiles and caches what the pages need before anything is timed.
+            for scale in scales:
+                for page in results[scale]:
+                    warm = Page(page.group, page.label, page.url, 2 * arguments.workers, page.headers)
+                    measure(warm, ports[scale], cookies[scale][: arguments.workers])
+            for page in results["full"]:
+                for clients in (1, arguments.clients):
+                    for scale in scales:
+                        same = by_key[scale].get(page.key)
+                        if same is not None:
+                            same.runs[clients] = measure(same, ports[scale], cookies[scale][:clients])
+                one, several = page.runs[1], page.runs[arguments.clients]
                 print(
-                    f"{page.group:<11} {page.label:<44} median {page.median:8.1f} ms  p95 {page.p95:8.1f} ms  "
-                    f"{page.queries:>4} queries  {sorted(page.status)}  load {page.load}",
+                    f"{page.group:<12} {page.label:<42} 1: {one.median:7.1f} / {one.p95:7.1f} ms  "
+                    f"{arguments.clients}: {several.median:7.1f} / {several.p95:7.1f} ms  SQL {one.sql:6.1f}  "
+                    f"CPU {one.cpu:6.1f}  {one.queries:>3} q  {sorted(one.status | several.status)}  load {one.load}",
                     flush=True,
                 )
         finally:
-            rss.stop()
-            stop_gunicorn(server)
-        cpu_times(made, repeat=3)
-        jit = jit_effect(made)
-        sweep_figures = sweep()
-        print(f"reminder sweep: {sweep_figures[0]:.2f} s, {sweep_figures[1]} queries, {sweep_figures[2]:,} due")
-        print(f"gunicorn workers' RSS: at most {max(rss.highest.values(), default=0):.0f} MiB")
-        facts.update(machine())
+            for scale in samplers:
+                samplers[scale].stop()
+            for scale in servers:
+                stop_gunicorn(servers[scale])
+        sweep_figures = child(arguments, "full", "--sweep", databases["full"])
+        print(f"reminder sweep: {sweep_figures['seconds']:.2f} s, {sweep_figures['queries']} queries")
+        facts.update(prepared["full"]["machine"])
         facts["load_after"] = load_average()
-        text = table(made, arguments, facts, rss, sweep_figures, seed_seconds, jit)
+        rss = {scale: samplers[scale].highest for scale in scales}
+        seeding = {scale: prepared[scale]["seconds"] for scale in scales}
+        text = table(results, arguments, facts, rss, sweep_figures, seeding)
     if arguments.write:
         replace_section(PERFORMANCE_MD, SECTION, text)
         print(f"written to {PERFORMANCE_MD}")
     else:
         print(text)
-    failed = [page for page in made if page.status - {200}]
+    failed = [
+        page for scale in scales for page in results[scale] if any(run.status - {200} for run in page.runs.values())
+    ]
+    for page in failed:
+        print(f"not 200: {page.group}, {page.label}: {page.url}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def sized(arguments, scale: str) -> argparse.Namespace:
+    """The arguments with the data sizes of the scale (a tenth of each, or as given)."""
+    divisor = 10 if scale == "tenth" else 1
+    sizes = {name: getattr(arguments, name) // divisor for name in ("partners", "agreements", "visits", "participants")}
+    return argparse.Namespace(**{**vars(arguments), **sizes})
 
 
 if __name__ == "__main__":
