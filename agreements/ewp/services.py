@@ -8,6 +8,7 @@ import hashlib
 import json
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,11 +96,13 @@ def agreement_create_from_iia(
     responsible_unit: Unit,
     institution: Institution | None = None,
     new_institution: dict | None = None,
+    signed_on: datetime.date | None = None,
     user: AbstractBaseUser | None,
 ) -> Agreement:
     """A new Erasmus+ agreement holding the partner's IIA: the partner (found by its SCHAC code,
     or created from `new_institution`), the ids, codes and signing contacts of both sides, and
-    their conditions."""
+    their conditions. `signed_on` is the agreement's date of signature (a signed one needs it;
+    the latest signing date of the document when it gives one)."""
     if not iia.with_us:
         raise IiaActionRefused(_("This IIA is not between us and a partner: no agreement of ours can hold it."))
     reason = _reason(iia, "Created")
@@ -141,12 +144,18 @@ def agreement_create_from_iia(
             kind=Agreement.Kind.ERASMUS_IIA,
             status=status,
             responsible_unit=responsible_unit,
-            signed_on=max(dates) if dates and status != Agreement.Status.NEGOTIATION else None,
+            signed_on=(signed_on or (max(dates) if dates else None))
+            if status != Agreement.Status.NEGOTIATION
+            else None,
             created_by=user if user and user.is_authenticated else None,
         )
         if status == Agreement.Status.TERMINATED:
             agreement.terminated_on = timezone.localdate()
             agreement.termination_reason = _("Terminated as a whole in the partner's IIA.")
+        try:
+            agreement.full_clean()
+        except ValidationError as error:
+            raise IiaActionRefused(" ".join(error.messages)) from None
         save_with_history(agreement, user=user, reason=reason)
         ours = AgreementParty(agreement=agreement, unit=responsible_unit, order=0)
         save_with_history(ours, user=user, reason=reason)

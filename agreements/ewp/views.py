@@ -172,9 +172,19 @@ class CreateFromIiaForm(ConfirmIiaForm):
     responsible_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
     partner_name = forms.CharField(label=_("Name of the new partner institution"), max_length=255, required=False)
     partner_country = CountryField(blank=True).formfield(label=_("Its country"), required=False)
+    signed_on = forms.DateField(
+        label=_("Signed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Their IIA says it is in effect: a signed agreement needs its date of signature."),
+    )
 
-    def __init__(self, *args, user, institution: Institution | None, **kwargs):
+    def __init__(self, *args, user, institution: Institution | None, signed: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        if signed:
+            self.fields["signed_on"].required = True
+        else:
+            del self.fields["signed_on"]
         self.institution = institution
         units = Unit.objects.filter(is_active=True).order_by("name")
         self.fields["responsible_unit"].queryset = units if is_office(user) else units.filter(pk=user_unit_id(user))
@@ -254,7 +264,12 @@ class IiaActionView(ViewPermissionMixin, View):
                 else Unit.objects.filter(parent__isnull=True).order_by("pk").first(),
             }
             initial["seen"] = iia.fingerprint
-            return CreateFromIiaForm(data, user=self.request.user, institution=institution, initial=initial)
+            dates = sorted(date for date in (iia.ours.signed_on, iia.theirs.signed_on) if date)
+            initial["signed_on"] = dates[-1][:10] if dates else None
+            signed = iia.in_effect and not iia.terminated
+            return CreateFromIiaForm(
+                data, user=self.request.user, institution=institution, signed=signed, initial=initial
+            )
         if action == "take":
             return TakeConditionsForm(data, rows=iia.rows, initial={"seen": iia.fingerprint})
         return ConfirmIiaForm(data, initial={"seen": iia.fingerprint})
@@ -329,6 +344,7 @@ class IiaActionView(ViewPermissionMixin, View):
                 responsible_unit=data["responsible_unit"],
                 institution=form.institution,
                 new_institution={"name": data.get("partner_name"), "country": data.get("partner_country")},
+                signed_on=data.get("signed_on"),
                 user=user,
             )
             messages.success(self.request, gettext("The agreement was created from the partner's IIA."))

@@ -67,10 +67,13 @@ def test_the_official_vector_becomes_an_agreement_whose_export_gives_its_hash(of
     assert "No partner of ours has the SCHAC code hibo.no" in page.content.decode()
     assert changes_between(before, database_state()) == []  # the confirmation page writes nothing
 
-    form, response = confirm(office, links["1-create"], partner_name="Høgskolen i Bodø", partner_country="NO")
+    form, response = confirm(
+        office, links["1-create"], partner_name="Høgskolen i Bodø", partner_country="NO", signed_on="2015-01-15"
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     agreement = Agreement.objects.get()
     assert response.url == agreement.get_absolute_url()
+    assert (agreement.status, str(agreement.signed_on)) == (Agreement.Status.SIGNED, "2015-01-15")
     party = agreement.parties.get(institution__isnull=False)
     assert (party.institution.schac_id, party.institution.country.code) == ("hibo.no", "NO")
     assert (party.our_iia_id, party.our_iia_code) == ("0f7a5682-faf7-49a7-9cc7-ec486c49a281", "983/E+/III14&15")
@@ -259,7 +262,7 @@ def test_the_official_example_creates_an_agreement(office, university):
     links = action_links(upload(office, (SPEC / "examples" / "get-response-example.xml").read_bytes()))
     creatable = [url for key, url in links.items() if key.endswith("-create")]
     assert creatable
-    form, response = confirm(office, creatable[0], partner_name="Partner", partner_country="NO")
+    form, response = confirm(office, creatable[0], partner_name="Partner", partner_country="NO", signed_on="2020-01-15")
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Agreement.objects.get().quotas.exists()
 
@@ -284,3 +287,26 @@ def test_a_coordinator_of_another_unit_cannot_take_into_our_agreement(client, ot
     assert client.get(url).status_code == 403
     assert client.post(url, {"conditions": ["theirs-0"]}).status_code == 403
     assert changes_between(before, database_state()) == []
+
+
+@override_settings(HOME_INSTITUTION_SCHAC="uw.edu.pl")
+def test_the_entry_page_keeps_the_kept_values_until_a_person_sets_what_they_qualify(office, university):
+    links = action_links(upload(office, VECTOR.read_bytes()))
+    confirm(office, links["1-create"], partner_name="Høgskolen i Bodø", partner_country="NO", signed_on="2015-01-15")
+    agreement = Agreement.objects.get()
+    studies = agreement.quotas.order_by("pk").first()
+    url = reverse("agreements:agreement-edit", args=[agreement.pk])
+
+    before = database_state()
+    response = RenderedForm.get(office, url).submit(office)
+    assert response.status_code == 302
+    assert changes_between(before, database_state()) == []  # untouched: every kept value stays
+    assert iia_document(exported_agreement(agreement.pk)).count(b"not-yet-defined") == 2
+
+    form = RenderedForm.get(office, url)
+    form[f"quotas-{form.row_index('quotas', studies.pk)}-places"] = "3"
+    assert form.submit(office).status_code == 302
+    studies.refresh_from_db()
+    assert studies.places == 3
+    assert "places_not_yet_defined" not in studies.ewp_kept  # set by a person: defined now
+    assert studies.ewp_kept["v6_values"] == {"0314": "031"}
