@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Max, Min, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from lxml import etree
 
@@ -273,31 +274,76 @@ def read_partner_iias(data: bytes) -> list[PartnerIia]:
     return found
 
 
-def match_agreement(iia: PartnerIia) -> AgreementParty | None:
-    """Our party for the partner of this IIA: by IIA ids, else by the partner's SCHAC code and
-    academic years that overlap ours."""
-    if not iia.with_us:
-        return None
+def _years(iia: PartnerIia) -> tuple[str, str] | None:
+    years = [c["first_academic_year"] for c in iia.conditions] + [c["last_academic_year"] for c in iia.conditions]
+    return (min(years), max(years)) if years else None
+
+
+def match_agreements(iias: list[PartnerIia]) -> None:
+    """Set each IIA's `party` (and `agreement`): our party for its partner, by IIA ids, else by
+    the partner's SCHAC code and academic years that overlap ours. Two queries whatever the
+    number of IIAs: the candidates by id, then by SCHAC code with their conditions' years."""
+    with_us = [iia for iia in iias if iia.with_us]
+    for iia in iias:
+        iia.party = iia.agreement = None
+    if not with_us:
+        return
     parties = AgreementParty.objects.select_related("agreement", "institution")
-    by_id = Q()
-    if iia.ours.iia_id:
-        by_id |= Q(our_iia_id=iia.ours.iia_id)
-    if iia.theirs.iia_id:
-        by_id |= Q(partner_iia_id=iia.theirs.iia_id, institution__schac_id__iexact=iia.theirs.hei_id)
-    if by_id:
-        party = parties.filter(by_id).order_by("pk").first()
-        if party:
-            return party
-    years = [condition["first_academic_year"] for condition in iia.conditions] + [
-        condition["last_academic_year"] for condition in iia.conditions
-    ]
-    candidates = parties.filter(institution__schac_id__iexact=iia.theirs.hei_id)
-    if years:
-        candidates = candidates.filter(
-            agreement__quotas__first_academic_year__lte=max(years),
-            agreement__quotas__last_academic_year__gte=min(years),
+    our_ids = {iia.ours.iia_id for iia in with_us if iia.ours.iia_id}
+    their_ids = {iia.theirs.iia_id for iia in with_us if iia.theirs.iia_id}
+    by_id = list(
+        parties.filter(Q(our_iia_id__in=our_ids) | Q(partner_iia_id__in=their_ids)).order_by("pk")
+        if our_ids or their_ids
+        else []
+    )
+    for iia in with_us:
+        iia.party = next(
+            (
+                party
+                for party in by_id
+                if (iia.ours.iia_id and party.our_iia_id == iia.ours.iia_id)
+                or (
+                    iia.theirs.iia_id
+                    and party.partner_iia_id == iia.theirs.iia_id
+                    and party.institution_id
+                    and party.institution.schac_id.lower() == iia.theirs.hei_id.lower()
+                )
+            ),
+            None,
         )
-    return candidates.order_by("-agreement__signed_on", "-pk").first()
+    unmatched = [iia for iia in with_us if iia.party is None]
+    if unmatched:
+        codes = {iia.theirs.hei_id.lower() for iia in unmatched}
+        candidates = (
+            parties.annotate(schac=Lower("institution__schac_id"))
+            .filter(schac__in=codes)
+            .annotate(first_year=Min("agreement__quotas__first_academic_year"))
+            .annotate(last_year=Max("agreement__quotas__last_academic_year"))
+            .order_by(F("agreement__signed_on").desc(nulls_last=True), "-pk")
+        )
+        candidates = list(candidates)
+        for iia in unmatched:
+            years = _years(iia)
+            iia.party = next(
+                (
+                    party
+                    for party in candidates
+                    if party.schac == iia.theirs.hei_id.lower()
+                    and (
+                        years is None
+                        or (party.first_year and party.first_year <= years[1] and party.last_year >= years[0])
+                    )
+                ),
+                None,
+            )
+    for iia in with_us:
+        iia.agreement = iia.party.agreement if iia.party is not None else None
+
+
+def match_agreement(iia: PartnerIia) -> AgreementParty | None:
+    """Our party for the partner of this IIA (see `match_agreements`)."""
+    match_agreements([iia])
+    return iia.party
 
 
 def our_ounit_id(quota: Quota) -> str:

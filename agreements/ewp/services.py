@@ -67,12 +67,22 @@ def conditions_fingerprint(quotas) -> str:
     return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()[:16]
 
 
+def parties_conditions(parties: list[AgreementParty]) -> dict[int, list[Quota]]:
+    """{party pk: the conditions of its agreement that concern its partner} in one query."""
+    quotas = Quota.objects.filter(agreement_id__in={party.agreement_id for party in parties})
+    quotas = list(quotas.select_related("our_unit").order_by("pk"))
+    return {
+        party.pk: [
+            quota
+            for quota in quotas
+            if quota.agreement_id == party.agreement_id and quota.partner_id in (None, party.institution_id)
+        ]
+        for party in parties
+    }
+
+
 def party_conditions(party: AgreementParty) -> list[Quota]:
-    return [
-        quota
-        for quota in Quota.objects.filter(agreement_id=party.agreement_id).select_related("our_unit").order_by("pk")
-        if quota.partner_id in (None, party.institution_id)
-    ]
+    return parties_conditions([party])[party.pk]
 
 
 def _signatory(*, agreement, party, side, user, reason) -> None:

@@ -124,3 +124,26 @@ def test_the_schema_message_says_the_line(office):
     with override_settings(HOME_INSTITUTION_SCHAC="uw.edu.pl"):
         response = upload(office, "partner.xml", data)
     assert "Line 64:" in response.content.decode()
+
+
+@override_settings(HOME_INSTITUTION_SCHAC="ietu.edu.kz")
+def test_the_comparison_costs_the_same_queries_for_one_iia_or_many(office, exchange):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from lxml import etree
+
+    from agreements.ewp.documents import IIAS_NS
+
+    both = iia_document(exported_agreement(exchange.pk))
+    root = etree.fromstring(both)
+    root.remove(root.findall(f"{{{IIAS_NS}}}iia")[1])
+    one = etree.tostring(root)
+
+    counts = []
+    for data in (one, both):
+        with CaptureQueriesContext(connection) as queries:
+            response = upload(office, "partner.xml", data)
+        assert all(iia.agreement == exchange for iia in response.context["iias"])
+        counts.append(len(queries))
+    assert len(response.context["iias"]) == 2
+    assert counts[0] == counts[1], counts
