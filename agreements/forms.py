@@ -239,6 +239,9 @@ class QuotaForm(RowFormMixin, forms.ModelForm):
             kept.pop("clarifications", None)
         if "our_unit" in changed:
             kept.pop("our_ounit_id", None)
+        for name in ("total_months", "total_days"):
+            if name in changed:
+                kept.pop(f"{name}_as_written", None)
         return kept
 
 

@@ -205,12 +205,12 @@ def _mobility(conditions, quota: Quota, *, ours: str, theirs: str) -> None:
         _text(spec, "other-info-terms", other)
     if quota.is_student_mobility:
         if quota.total_months:
-            _text(spec, "total-months-per-year", _number(quota.total_months))
+            _text(spec, "total-months-per-year", kept.get("total_months_as_written") or _number(quota.total_months))
         _text(spec, "blended", "true" if quota.blended else "false")
         for level in quota.eqf_levels:
             _text(spec, "eqf-level", level)
     elif quota.total_days:
-        _text(spec, "total-days-per-year", _number(quota.total_days))
+        _text(spec, "total-days-per-year", kept.get("total_days_as_written") or _number(quota.total_days))
 
 
 def iia_document(agreement: Agreement) -> bytes:

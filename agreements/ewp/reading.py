@@ -3,7 +3,7 @@
 Reading writes nothing: the comparison page shows what the partner's copy says beside ours."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import F, Max, Min, Q
@@ -93,11 +93,25 @@ def _kept(spec, areas, skills_elements) -> dict:
     # One clarification on the first area is the field's own shape; anything else is kept whole.
     if any(text is not None for text in clarifications[1:]) or (clarifications and clarifications[0] == ""):
         kept["clarifications"] = clarifications
+    # A figure the field would round or write otherwise ("4.25" months, "7.5" days, "5.0"): the
+    # text as written, which is what the hash reads.
+    for name, element, places in (
+        ("total_months", "total-months-per-year", 1),
+        ("total_days", "total-days-per-year", 0),
+    ):
+        text = _text(spec, f"i:{element}")
+        if text and _figure(Decimal(text).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)) != text:
+            kept[f"{name}_as_written"] = text
     for role in CONTACT_ROLES:
         contacts = [etree.tostring(contact, encoding="unicode") for contact in spec.findall(f"i:{role}-contact", NS)]
         if contacts:
             kept[f"{role}_contacts"] = contacts
     return kept
+
+
+def _figure(value: Decimal) -> str:
+    """A figure as the export writes it (export.py's `_number`)."""
+    return format(value.normalize(), "f")
 
 
 def describe_kept(kept: dict) -> str:
@@ -112,6 +126,10 @@ def describe_kept(kept: dict) -> str:
     if "clarifications" in kept:
         shown = [text or "—" for text in kept["clarifications"] if text is not None]
         parts.append(_("clarification per subject area: %(texts)s") % {"texts": " | ".join(shown)})
+    if "total_months_as_written" in kept:
+        parts.append(_("months per year as written: %(text)s") % {"text": kept["total_months_as_written"]})
+    if "total_days_as_written" in kept:
+        parts.append(_("days per year as written: %(text)s") % {"text": kept["total_days_as_written"]})
     for role in CONTACT_ROLES:
         for contact in kept.get(f"{role}_contacts", []):
             name = etree.fromstring(contact).findtext("{*}contact-name") or "?"
@@ -145,8 +163,8 @@ def _condition(spec, our_hei_id: str) -> dict:
         "first_academic_year": _text(spec, "i:receiving-first-academic-year-id"),
         "last_academic_year": _text(spec, "i:receiving-last-academic-year-id"),
         "places": int(_text(spec, "i:mobilities-per-year")),
-        "total_months": Decimal(months) if months else None,
-        "total_days": int(Decimal(days)) if days else None,
+        "total_months": Decimal(months).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if months else None,
+        "total_days": int(Decimal(days).to_integral_value(rounding=ROUND_HALF_UP)) if days else None,
         "subject_areas": [_text(area, "i:isced-f-code") for area in areas],
         "subject_clarification": "; ".join(
             _text(area, "i:isced-clarification") for area in areas if _text(area, "i:isced-clarification")

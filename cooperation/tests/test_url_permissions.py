@@ -215,7 +215,9 @@ OWNER_IN_THE_SESSION = {"agreements:iia-action"}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(name for name in WRITES - NOT_OWNED_BY_A_UNIT - OWNER_IN_THE_SESSION if name in OBJECT_FACTORIES))
+@pytest.mark.parametrize(
+    "name", sorted(name for name in WRITES - NOT_OWNED_BY_A_UNIT - OWNER_IN_THE_SESSION if name in OBJECT_FACTORIES)
+)
 def test_a_coordinator_is_refused_every_write_on_another_units_record(client, other_coordinator, name):
     """The factories make each record in a unit of its own: never the coordinator's."""
     client.force_login(other_coordinator)

@@ -310,3 +310,27 @@ def test_the_entry_page_keeps_the_kept_values_until_a_person_sets_what_they_qual
     assert studies.places == 3
     assert "places_not_yet_defined" not in studies.ewp_kept  # set by a person: defined now
     assert studies.ewp_kept["v6_values"] == {"0314": "031"}
+
+
+@override_settings(HOME_INSTITUTION_SCHAC="uw.edu.pl")
+def test_figures_the_fields_would_round_are_kept_as_written(office, university):
+    data = (
+        VECTOR.read_bytes()
+        .replace(b"<total-months-per-year>5<", b"<total-months-per-year>4.25<")
+        .replace(b"<total-days-per-year>8<", b"<total-days-per-year>7.5<")
+    )
+    response = upload(office, data)
+    assert "months per year as written: 4.25" in response.content.decode()
+    confirm(
+        office,
+        action_links(response)["1-create"],
+        partner_name="Høgskolen i Bodø",
+        partner_country="NO",
+        signed_on="2015-01-15",
+    )
+    studies, teaching = Agreement.objects.get().quotas.order_by("pk")
+    assert (str(studies.total_months), studies.ewp_kept["total_months_as_written"]) == ("4.3", "4.25")
+    assert (teaching.total_days, teaching.ewp_kept["total_days_as_written"]) == (8, "7.5")
+
+    document = iia_document(exported_agreement(studies.agreement_id))
+    assert parse(document).findtext("i:iia/i:iia-hash", namespaces=NS) == official_hashes(data)[0]
