@@ -171,6 +171,12 @@ class ConfirmIiaForm(forms.Form):
 class CreateFromIiaForm(ConfirmIiaForm):
     title = forms.CharField(label=_("Title of the new agreement"), max_length=300)
     responsible_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
+    existing_partner = forms.ModelChoiceField(
+        label=_("An existing partner with no SCHAC code yet"),
+        queryset=Institution.objects.none(),
+        required=False,
+        help_text=_("It is given the SCHAC code of their IIA. Leave empty to create a new partner."),
+    )
     partner_name = forms.CharField(label=_("Name of the new partner institution"), max_length=255, required=False)
     partner_country = CountryField(blank=True).formfield(label=_("Its country"), required=False)
     signed_on = forms.DateField(
@@ -180,7 +186,7 @@ class CreateFromIiaForm(ConfirmIiaForm):
         help_text=_("Their IIA says it is in effect: a signed agreement needs its date of signature."),
     )
 
-    def __init__(self, *args, user, institution: Institution | None, signed: bool, **kwargs):
+    def __init__(self, *args, user, institution: Institution | None, signed: bool, country: str, **kwargs):
         super().__init__(*args, **kwargs)
         if signed:
             self.fields["signed_on"].required = True
@@ -189,11 +195,27 @@ class CreateFromIiaForm(ConfirmIiaForm):
         self.institution = institution
         units = Unit.objects.filter(is_active=True).order_by("name")
         self.fields["responsible_unit"].queryset = units if is_office(user) else units.filter(pk=user_unit_id(user))
+        # Offered: the partners of the SCHAC code's country that have no code yet, so that a
+        # partner we already keep is not created twice.
+        offered = Institution.objects.filter(schac_id="", country=country).order_by("name") if country else None
         if institution is not None:
-            del self.fields["partner_name"], self.fields["partner_country"]
+            del self.fields["partner_name"], self.fields["partner_country"], self.fields["existing_partner"]
+        elif offered is None or not offered.exists():
+            del self.fields["existing_partner"]
         else:
-            self.fields["partner_name"].required = True
-            self.fields["partner_country"].required = True
+            self.fields["existing_partner"].queryset = offered
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.institution is None and not cleaned.get("existing_partner"):
+            if not cleaned.get("partner_name"):
+                self.add_error("partner_name", _("Give the new partner's name, or choose an existing partner."))
+            if not cleaned.get("partner_country"):
+                self.add_error("partner_country", _("Choose the new partner's country, or an existing partner."))
+        return cleaned
+
+    def partner(self) -> Institution | None:
+        return self.institution or self.cleaned_data.get("existing_partner")
 
 
 class TakeConditionsForm(ConfirmIiaForm):
@@ -269,7 +291,12 @@ class IiaActionView(ViewPermissionMixin, View):
             initial["signed_on"] = dates[-1][:10] if dates else None
             signed = iia.in_effect and not iia.terminated
             return CreateFromIiaForm(
-                data, user=self.request.user, institution=institution, signed=signed, initial=initial
+                data,
+                user=self.request.user,
+                institution=institution,
+                signed=signed,
+                country=initial["partner_country"],
+                initial=initial,
             )
         if action == "take":
             return TakeConditionsForm(data, rows=iia.rows, initial={"seen": iia.fingerprint})
@@ -343,7 +370,7 @@ class IiaActionView(ViewPermissionMixin, View):
                 iia=iia,
                 title=data["title"],
                 responsible_unit=data["responsible_unit"],
-                institution=form.institution,
+                institution=form.partner(),
                 new_institution={"name": data.get("partner_name"), "country": data.get("partner_country")},
                 signed_on=data.get("signed_on"),
                 user=user,

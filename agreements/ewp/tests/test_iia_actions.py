@@ -334,3 +334,32 @@ def test_figures_the_fields_would_round_are_kept_as_written(office, university):
 
     document = iia_document(exported_agreement(studies.agreement_id))
     assert parse(document).findtext("i:iia/i:iia-hash", namespaces=NS) == official_hashes(data)[0]
+
+
+@override_settings(HOME_INSTITUTION_SCHAC="uw.edu.pl")
+def test_a_partner_we_keep_without_a_schac_code_is_offered_and_given_it(office, university):
+    from cooperation.tests.factories import InstitutionFactory
+
+    nord = InstitutionFactory(name="Nord University", country="NO", schac_id="")
+    InstitutionFactory(name="Uppsala University", country="SE", schac_id="")  # another country: not offered
+    url = action_links(upload(office, VECTOR.read_bytes()))["1-create"]
+    form = RenderedForm.get(office, url, containing="seen")
+    assert form.controls["existing_partner"].options == ["", str(nord.pk)]
+
+    form, response = confirm(office, url, existing_partner=str(nord.pk), partner_name="", signed_on="2015-01-15")
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    nord.refresh_from_db()
+    assert nord.schac_id == "hibo.no"
+    assert Agreement.objects.get().parties.get(institution__isnull=False).institution == nord
+    assert Institution.objects.count() == 2  # none created
+
+
+@override_settings(HOME_INSTITUTION_SCHAC="uw.edu.pl")
+def test_a_new_partner_without_a_name_is_refused_with_the_field_named_and_nothing_written(office, university):
+    url = action_links(upload(office, VECTOR.read_bytes()))["1-create"]
+    before = database_state()
+    form, response = confirm(office, url, partner_name="", signed_on="2015-01-15")
+    assert response.status_code == 200
+    assert "Give the new partner&#x27;s name, or choose an existing partner." in response.content.decode()
+    assert changes_between(before, database_state()) == []
