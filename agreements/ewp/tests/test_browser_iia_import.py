@@ -59,3 +59,30 @@ def test_the_partners_changed_copy_is_compared_highlighted_and_taken(page, offic
     assert quota.places == 6
     assert quota.history.first().history_change_reason.startswith("Taken from gazi.edu.tr's IIA")
     assert page.console_errors == []
+
+
+@override_settings(HOME_INSTITUTION_SCHAC="uw.edu.pl")
+def test_an_agreement_is_created_from_the_official_vector(page, office_user, university):
+    from agreements.ewp.documents import SPEC
+    from agreements.models import Agreement
+    from conftest import screenshot_path
+
+    log_in(page, office_user.username)
+    page.goto("/agreements/iia/compare/")
+    page.get_by_label("The partner's IIA document (XML)").set_input_files(str(SPEC / "hash" / "get-response-v7.xml"))
+    page.get_by_role("button", name="Compare").click()
+    page.get_by_role("link", name="Create a new agreement from it…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create an agreement from the partner's IIA")
+    expect(page.get_by_text("places per year not yet defined")).to_be_visible()
+    page.get_by_label("Name of the new partner institution").fill("Nord University")
+    page.get_by_label("Its country").select_option("NO")
+    page.get_by_label("Signed on").fill("2015-01-15")
+    page.screenshot(path=screenshot_path("iia-create-confirm.png"), full_page=True)
+    assert axe_violations(page) == [], describe(axe_violations(page))
+    assert not Agreement.objects.exists()
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("The agreement was created from the partner's IIA.")).to_be_visible()
+    assert Agreement.objects.get().quotas.count() == 2
+    assert page.console_errors == []
