@@ -264,7 +264,24 @@ def test_the_official_example_creates_an_agreement(office, university):
     assert creatable
     form, response = confirm(office, creatable[0], partner_name="Partner", partner_country="NO", signed_on="2020-01-15")
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert Agreement.objects.get().quotas.exists()
+    agreement = Agreement.objects.get()
+    assert agreement.quotas.exists()
+
+    # The same copy again: every condition and identifier equal; then one with a condition
+    # changed: that field, and only it, differs.
+    example = (SPEC / "examples" / "get-response-example.xml").read_bytes()
+    [iia] = [iia for iia in upload(office, example).context["iias"] if iia.agreement == agreement]
+    assert {field["state"] for row in iia.rows for field in row["fields"]} == {"equal"}
+    assert {row["state"] for row in iia.identifiers} == {"equal"}
+    root = etree.fromstring(example)
+    conditions = root.find(f"i:iia[{iia.number}]/i:cooperation-conditions", NS)
+    spec = next(element for element in conditions if isinstance(element.tag, str))
+    spec.find("i:receiving-last-academic-year-id", NS).text = "2030/2031"
+    [iia] = [iia for iia in upload(office, etree.tostring(root)).context["iias"] if iia.agreement == agreement]
+    changed = [
+        (field["name"], field["state"]) for row in iia.rows for field in row["fields"] if field["state"] != "equal"
+    ]
+    assert changed == [("last_academic_year", "differs")]
 
 
 def test_an_unknown_upload_says_to_upload_again_and_writes_nothing(office, exchange):  # noqa: F811
