@@ -16,7 +16,19 @@ from cooperation.lib.admin import InstitutionNameSearchMixin, PortalAdmin, Tabul
 
 class AgreementPartyInline(TabularInline):
     model = AgreementParty
-    fields = ["order", "institution", "unit", "our_iia_id", "our_iia_code", "partner_iia_id", "partner_iia_code"]
+    fields = [
+        "order",
+        "institution",
+        "unit",
+        "our_iia_id",
+        "our_iia_code",
+        "partner_iia_id",
+        "partner_iia_code",
+        "partner_iia_hash_received",
+        "partner_iia_received_on",
+    ]
+    # Set when a partner's IIA document is recorded (agreements/ewp/services.py), not by hand.
+    readonly_fields = ["partner_iia_hash_received", "partner_iia_received_on"]
     autocomplete_fields = ["institution", "unit"]
 
 

@@ -220,7 +220,29 @@ class QuotaForm(RowFormMixin, forms.ModelForm):
         for name in ("subject_areas", "eqf_levels", "language_skills"):
             if name in cleaned and name not in self.changed_data:
                 cleaned[name] = getattr(self.instance, name)
+        self.instance.ewp_kept = self.kept_values_still_true()
         return cleaned
+
+    def kept_values_still_true(self) -> dict:
+        """The EWP values kept from a partner's document (Quota.ewp_kept) that still hold: a
+        value flagged not-yet-defined, an ISCED code's v6-value, a clarification per subject
+        area, our unit's EWP id, each holds only while what it qualifies is untouched (IIA v7
+        says to drop the flag once the value is set by a person)."""
+        kept = dict(self.instance.ewp_kept or {})
+        changed = set(self.changed_data)
+        if "places" in changed:
+            kept.pop("places_not_yet_defined", None)
+        if "language_skills" in changed:
+            kept.pop("language_skills_not_yet_defined", None)
+        if changed & {"subject_areas", "subject_clarification"}:
+            kept.pop("v6_values", None)
+            kept.pop("clarifications", None)
+        if "our_unit" in changed:
+            kept.pop("our_ounit_id", None)
+        for name in ("total_months", "total_days"):
+            if name in changed:
+                kept.pop(f"{name}_as_written", None)
+        return kept
 
 
 class BaseQuotaFormSet(forms.BaseInlineFormSet):

@@ -470,6 +470,9 @@ class AgreementParty(models.Model):
     our_iia_code = models.CharField(_("our IIA code"), max_length=100, blank=True)
     partner_iia_id = models.CharField(_("partner's IIA id"), max_length=64, blank=True)
     partner_iia_code = models.CharField(_("partner's IIA code"), max_length=100, blank=True)
+    # The partner's copy as last recorded from their document: its iia-hash and when it came.
+    partner_iia_hash_received = models.CharField(_("partner's iia-hash received"), max_length=64, blank=True)
+    partner_iia_received_on = models.DateField(_("partner's IIA received on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -612,6 +615,11 @@ class Quota(models.Model):
     language_skills = models.JSONField(_("recommended language skills"), default=list, blank=True)
     blended = models.BooleanField(_("blended"), default=False)
     other_info = models.TextField(_("other information"), blank=True)
+    # What a partner's EWP document said that the fields above cannot hold (a value flagged
+    # not-yet-defined, an ISCED code's v6-value, a condition's contacts, an organisational unit
+    # of ours no unit carries): kept as read, shown, and written back on export so that the
+    # partner's iia-hash comes out the same. See agreements/ewp/reading.py for the keys.
+    ewp_kept = models.JSONField(_("EWP values kept as received"), default=dict, blank=True)
 
     history = HistoricalRecords()
     objects = QuotaQuerySet.as_manager()

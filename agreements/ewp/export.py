@@ -157,8 +157,11 @@ def _partner(iia, *, hei_id: str, iia_id: str, iia_code: str, signatory: Signato
 
 
 def _mobility(conditions, quota: Quota, *, ours: str, theirs: str) -> None:
+    # `ewp_kept` holds what a partner's document said that the fields cannot (reading.py's
+    # `_kept`): written back where the schema puts it, so their iia-hash comes out the same.
+    kept = quota.ewp_kept or {}
     spec = etree.SubElement(conditions, f"{{{IIAS_NS}}}{SPEC_ELEMENT[quota.category]}")
-    our_ounit = quota.our_unit.ewp_ounit_id if quota.our_unit else ""
+    our_ounit = quota.our_unit.ewp_ounit_id if quota.our_unit else kept.get("our_ounit_id", "")
     sides = [(ours, our_ounit), (theirs, quota.partner_unit)]
     if quota.direction == Quota.Direction.INCOMING:
         sides.reverse()
@@ -166,20 +169,34 @@ def _mobility(conditions, quota: Quota, *, ours: str, theirs: str) -> None:
         _text(spec, f"{role}-hei-id", hei_id)
         if ounit_id:
             _text(spec, f"{role}-ounit-id", ounit_id)
+        for contact in kept.get(f"{role}_contacts", []):
+            spec.append(etree.fromstring(contact))
     _text(spec, "receiving-first-academic-year-id", quota.first_academic_year)
     _text(spec, "receiving-last-academic-year-id", quota.last_academic_year)
-    _text(spec, "mobilities-per-year", quota.places)
-    for skill in quota.language_skills:
+    places = _text(spec, "mobilities-per-year", quota.places)
+    if kept.get("places_not_yet_defined"):
+        places.set("not-yet-defined", "true")
+    skills_not_yet_defined = set(kept.get("language_skills_not_yet_defined", []))
+    for index, skill in enumerate(quota.language_skills):
         element = etree.SubElement(spec, f"{{{IIAS_NS}}}recommended-language-skill")
+        if index in skills_not_yet_defined:
+            element.set("not-yet-defined", "true")
         _text(element, "language", skill["language"])
         if skill.get("cefr"):
             _text(element, "cefr-level", skill["cefr"])
         if skill.get("subject_area"):
             _text(etree.SubElement(element, f"{{{IIAS_NS}}}subject-area"), "isced-f-code", skill["subject_area"])
+    clarifications = kept.get("clarifications")
+    v6_values = kept.get("v6_values", {})
     for index, code in enumerate(quota.subject_areas):
         area = etree.SubElement(spec, f"{{{IIAS_NS}}}subject-area")
-        _text(area, "isced-f-code", code)
-        if index == 0 and quota.subject_clarification:
+        isced = _text(area, "isced-f-code", code)
+        if code in v6_values:
+            isced.set("v6-value", v6_values[code])
+        if clarifications is not None:
+            if index < len(clarifications) and clarifications[index] is not None:
+                _text(area, "isced-clarification", clarifications[index])
+        elif index == 0 and quota.subject_clarification:
             _text(area, "isced-clarification", quota.subject_clarification)
     other = quota.other_info
     if quota.subject_clarification and not quota.subject_areas:
@@ -188,12 +205,12 @@ def _mobility(conditions, quota: Quota, *, ours: str, theirs: str) -> None:
         _text(spec, "other-info-terms", other)
     if quota.is_student_mobility:
         if quota.total_months:
-            _text(spec, "total-months-per-year", _number(quota.total_months))
+            _text(spec, "total-months-per-year", kept.get("total_months_as_written") or _number(quota.total_months))
         _text(spec, "blended", "true" if quota.blended else "false")
         for level in quota.eqf_levels:
             _text(spec, "eqf-level", level)
     elif quota.total_days:
-        _text(spec, "total-days-per-year", _number(quota.total_days))
+        _text(spec, "total-days-per-year", kept.get("total_days_as_written") or _number(quota.total_days))
 
 
 def iia_document(agreement: Agreement) -> bytes:

@@ -20,6 +20,13 @@ def save_with_history(obj, *, user: AbstractBaseUser | None, reason: str, **save
         del obj._change_reason
 
 
+def delete_with_history(obj, *, user: AbstractBaseUser | None, reason: str) -> None:
+    """Delete, and record who did it and why in the deletion's history entry."""
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.delete()
+
+
 @dataclass
 class FieldChange:
     field: str  # the field's verbose name

@@ -102,8 +102,9 @@ XXE = b"""<?xml version="1.0"?>
         (VECTOR.read_bytes().replace(b"<in-effect>true</in-effect>", b""), "does not follow the EWP IIA v7 schema"),
         (XXE, "declares a DTD or entities"),
         (b" " * (MAX_BYTES + 1), "an IIA document may be at most 5 MB"),
+        (b"<a>" + b" " * (50 * 1024 * 1024) + b"</a>", "The file is 50.0 MB; an IIA document may be at most 5 MB"),
     ],
-    ids=["broken", "another-api", "schema", "xxe", "too-large"],
+    ids=["broken", "another-api", "schema", "xxe", "too-large", "50-MB"],
 )
 @override_settings(HOME_INSTITUTION_SCHAC="uw.edu.pl")
 def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_written(office, data, message):
@@ -115,6 +116,7 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_written(offic
     assert "root:" not in page  # nothing of /etc/passwd
     assert response.context.get("iias") is None
     assert changes_between(before, database_state()) == []
+    assert "ewp_iia_upload" not in office.session  # nothing kept to confirm later either
 
 
 def test_the_schema_message_says_the_line(office):
@@ -122,3 +124,26 @@ def test_the_schema_message_says_the_line(office):
     with override_settings(HOME_INSTITUTION_SCHAC="uw.edu.pl"):
         response = upload(office, "partner.xml", data)
     assert "Line 64:" in response.content.decode()
+
+
+@override_settings(HOME_INSTITUTION_SCHAC="ietu.edu.kz")
+def test_the_comparison_costs_the_same_queries_for_one_iia_or_many(office, exchange):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from lxml import etree
+
+    from agreements.ewp.documents import IIAS_NS
+
+    both = iia_document(exported_agreement(exchange.pk))
+    root = etree.fromstring(both)
+    root.remove(root.findall(f"{{{IIAS_NS}}}iia")[1])
+    one = etree.tostring(root)
+
+    counts = []
+    for data in (one, both):
+        with CaptureQueriesContext(connection) as queries:
+            response = upload(office, "partner.xml", data)
+        assert all(iia.agreement == exchange for iia in response.context["iias"])
+        counts.append(len(queries))
+    assert len(response.context["iias"]) == 2
+    assert counts[0] == counts[1], counts
