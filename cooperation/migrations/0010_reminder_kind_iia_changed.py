@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0009_outcome_institution'),
+        ("cooperation", "0009_outcome_institution"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reminder',
-            name='kind',
-            field=models.CharField(choices=[('agreement_expiry', 'Agreement expires'), ('agreement_notice', 'Notice deadline of an automatic renewal'), ('visit_start', 'Visit starts'), ('action_due', 'Follow-up action due'), ('program_application', 'Program application deadline'), ('program_nomination', 'Program nomination deadline'), ('participant_documents', "Participant's documents due"), ('iia_changed', 'IIA changed since the partner approved it'), ('digest', 'Weekly digest')], max_length=30, verbose_name='kind'),
+            model_name="reminder",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("agreement_expiry", "Agreement expires"),
+                    ("agreement_notice", "Notice deadline of an automatic renewal"),
+                    ("visit_start", "Visit starts"),
+                    ("action_due", "Follow-up action due"),
+                    ("program_application", "Program application deadline"),
+                    ("program_nomination", "Program nomination deadline"),
+                    ("participant_documents", "Participant's documents due"),
+                    ("iia_changed", "IIA changed since the partner approved it"),
+                    ("digest", "Weekly digest"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -2,12 +2,14 @@
 page and the list after any write of what enters the hash, and one reminder per change."""
 
 import datetime
+import io
 import zoneinfo
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
@@ -380,3 +382,13 @@ def test_a_change_undone_before_the_sweep_reminds_nobody(iia, clock):
     sweep_and_send(TODAY)
     assert sent_iia_reminders() == []
     assert mail.outbox == []
+
+
+def test_a_changed_home_schac_is_caught_by_the_command(iia):
+    approve(iia)
+    with override_settings(HOME_INSTITUTION_SCHAC="new.ietu.edu.kz"):
+        assert not changed(iia)  # no write sent a signal
+        call_command("refresh_iia_hashes", stdout=io.StringIO())
+        assert changed(iia)
+        call_command("refresh_iia_hashes", stdout=io.StringIO())
+    assert gazi_party(iia).partner_approval.changed_on is not None
