@@ -8,6 +8,7 @@ from agreements.models import (
     AgreementParty,
     AreaOfCooperation,
     DocumentVersion,
+    IiaApproval,
     Quota,
     Signatory,
 )
@@ -138,6 +139,24 @@ class AgreementPartyAdmin(InstitutionNameSearchMixin, PortalAdmin):
     institution_search_path = "institution__search_text"
     autocomplete_fields = ["agreement", "institution", "unit"]
     list_select_related = ["agreement", "institution", "unit"]
+    # Recorded through agreements.ewp.approval (the agreement's page), which keeps the log.
+    readonly_fields = ["partner_approval", "our_approval", "current_iia_hash"]
+
+
+@admin.register(IiaApproval)
+class IiaApprovalAdmin(admin.ModelAdmin):
+    """The log of approvals, read-only: they are recorded on the agreement's page."""
+
+    list_display = ["party", "side", "iia_hash", "approved_on", "recorded_by", "recorded_at", "changed_on"]
+    list_filter = ["side", "approved_on"]
+    search_fields = ["party__agreement__title", "iia_hash"]
+    list_select_related = ["party__institution", "party__unit", "recorded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Signatory)

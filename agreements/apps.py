@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Agreements")
+
+    def ready(self):
+        from agreements.ewp.approval import connect_signals
+
+        connect_signals()

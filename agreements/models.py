@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import re
 import uuid
 from pathlib import PurePath
 
@@ -101,6 +102,15 @@ class AgreementQuerySet(models.QuerySet):
     def ever_signed(self):
         """Signed at some point, whatever became of it since (renewed, terminated)."""
         return self.exclude(status__in=Agreement.UNSIGNED)
+
+    def changed_since_partner_approval(self):
+        """The agreements of which some partner approved a copy (an EWP IIA) that is no longer
+        ours: the hash of our copy for that partner differs from the one it approved."""
+        return self.filter(
+            models.Exists(
+                AgreementParty.objects.changed_since_partner_approval().filter(agreement=models.OuterRef("pk"))
+            )
+        )
 
     def in_state(self, state: str, on: datetime.date | None = None):
         """The agreements whose state() is `state`: the same rule, as a query."""
@@ -411,6 +421,24 @@ class Agreement(models.Model):
             "days": days
         }
 
+    @property
+    def was_ever_signed(self) -> bool:
+        """Signed at some point, whatever became of it since: AgreementQuerySet.ever_signed()."""
+        return self.status not in self.UNSIGNED
+
+    @property
+    def iia_approvals_recorded(self) -> bool:
+        return any(party.partner_approval_id or party.our_approval_id for party in self.parties.all())
+
+    @property
+    def changed_since_partner_approval(self) -> bool:
+        """Some partner approved a copy of ours that is no longer ours (AgreementParty's rule)."""
+        return any(party.changed_since_partner_approval for party in self.parties.all() if party.institution_id)
+
+    @property
+    def is_terminated(self) -> bool:
+        return self.status == self.Status.TERMINATED
+
     def renewal_chain(self) -> list["Agreement"]:
         """Every agreement of the chain this one belongs to, oldest first."""
         first = self
@@ -438,6 +466,13 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def new_iia_id() -> str:
     """An IIA id of ours: unique everywhere, and saying nothing (EWP ids are opaque)."""
     return str(uuid.uuid4())
+
+
+class AgreementPartyQuerySet(models.QuerySet):
+    def changed_since_partner_approval(self):
+        """Partner parties whose approved copy of our IIA is not our copy any more (the one rule:
+        the hash of our copy, kept in current_iia_hash, differs from the approved hash)."""
+        return self.filter(partner_approval__isnull=False).exclude(current_iia_hash=F("partner_approval__iia_hash"))
 
 
 class AgreementParty(models.Model):
@@ -473,8 +508,31 @@ class AgreementParty(models.Model):
     # The partner's copy as last recorded from their document: its iia-hash and when it came.
     partner_iia_hash_received = models.CharField(_("partner's iia-hash received"), max_length=64, blank=True)
     partner_iia_received_on = models.DateField(_("partner's IIA received on"), null=True, blank=True)
+    # Approvals (agreements/ewp/approval.py): the latest the partner gave our copy and the
+    # latest we gave theirs; every approval stays in IiaApproval.
+    partner_approval = models.ForeignKey(
+        "IiaApproval",
+        verbose_name=_("partner's approval of our copy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    our_approval = models.ForeignKey(
+        "IiaApproval",
+        verbose_name=_("our approval of the partner's copy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The iia-hash of our copy for this partner as it is now, kept by
+    # agreements.ewp.approval.agreement_refresh_iia_hashes while the partner has approved a
+    # copy: the list compares it with the approved hash without exporting each agreement.
+    current_iia_hash = models.CharField(_("iia-hash of our copy"), max_length=64, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["current_iia_hash"])
+    objects = AgreementPartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("party")
@@ -505,6 +563,62 @@ class AgreementParty(models.Model):
     @property
     def is_ours(self) -> bool:
         return self.unit_id is not None
+
+    @property
+    def changed_since_partner_approval(self) -> bool:
+        """AgreementPartyQuerySet.changed_since_partner_approval(), for one loaded party."""
+        return self.partner_approval_id is not None and self.current_iia_hash != self.partner_approval.iia_hash
+
+
+def validate_iia_hash(value: str) -> None:
+    if not re.fullmatch(r"[0-9a-f]{64}", value or ""):
+        raise ValidationError(_("An iia-hash is 64 hexadecimal digits (SHA-256)."), code="iia_hash")
+
+
+class IiaApproval(models.Model):
+    """One approval of an EWP IIA copy, recorded by hand: the partner approved our copy of the
+    IIA of one partner party (its iia-hash), or we approved the partner's copy. Kept, never
+    changed but for `changed_on`; the party points at the latest of each side."""
+
+    unit_path = "party__agreement__responsible_unit"  # see cooperation.lib.permissions
+
+    class Side(models.TextChoices):
+        PARTNER = "partner", _("The partner approved our copy")
+        OURS = "ours", _("We approved the partner's copy")
+
+    party = models.ForeignKey(
+        AgreementParty, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="iia_approvals"
+    )
+    side = models.CharField(_("approval"), max_length=10, choices=Side.choices)
+    iia_hash = models.CharField(_("iia-hash approved"), max_length=64, validators=[validate_iia_hash])
+    approved_on = models.DateField(_("approved on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # The partner's approval only: the day our copy was first seen to differ from the approved
+    # one (empty while it does not). The reminder of the change is due on that day, once.
+    changed_on = models.DateField(_("our copy changed on"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("IIA approval")
+        verbose_name_plural = _("IIA approvals")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            # The reminder sweep: the partners' approvals our copy has departed from, by the day.
+            models.Index(fields=["changed_on"], condition=Q(changed_on__isnull=False), name="iia_approval_changed"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_side_display()}: {self.iia_hash[:12]}… ({self.approved_on})"
+
+    def get_absolute_url(self):
+        return f"{self.party.agreement.get_absolute_url()}#ewp-approval"
 
 
 class Signatory(models.Model):

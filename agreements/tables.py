@@ -46,6 +46,10 @@ class AgreementTable(ListTable):
             html += format_html(
                 ' <span class="small text-body-secondary text-nowrap">№ {}</span>', record.registration_number
             )
+        if getattr(record, "iia_changed", False):  # annotated by the list's queryset
+            html += format_html(
+                ' <span class="badge text-bg-warning">{}</span>', gettext("changed since the partner approved it")
+            )
         return html
 
     def render_registration_number(self, record):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from agreements import actions, documents_views, editing, views
+from agreements.ewp import approval_views
 from agreements.ewp import views as ewp_views
 
 app_name = "agreements"
@@ -10,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="agreement-detail"),
     path("<int:pk>/edit/", editing.AgreementEditView.as_view(), name="agreement-edit"),
     path("<int:pk>/iia.xml", ewp_views.IiaExportView.as_view(), name="agreement-iia"),
+    path("<int:pk>/iia/approval/", approval_views.IiaApprovalView.as_view(), name="iia-approval"),
     path("iia/compare/", ewp_views.IiaCompareView.as_view(), name="iia-compare"),
     path("iia/compare/<str:token>/", ewp_views.IiaCompareView.as_view(), name="iia-compared"),
     path("iia/compare/<str:token>/<int:number>/<str:action>/", ewp_views.IiaActionView.as_view(), name="iia-action"),

@@ -1,4 +1,4 @@
-from django.db.models import F, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -31,6 +31,11 @@ class AgreementListView(ListPageView):
                     to_attr="prefetched_parties",
                 )
             )
+            .annotate(
+                iia_changed=Exists(
+                    AgreementParty.objects.changed_since_partner_approval().filter(agreement=OuterRef("pk"))
+                )
+            )
             .order_by(F("signed_on").desc(nulls_first=True), "-pk")
         )
 
@@ -40,8 +45,12 @@ class AgreementDetailView(ViewPermissionMixin, HistoryMixin, DetailView):
 
     def get_queryset(self):
         return Agreement.objects.select_related("responsible_unit", "responsible_person", "renews").prefetch_related(
-            "parties__institution",
-            "parties__unit",
+            Prefetch(
+                "parties",
+                AgreementParty.objects.select_related(
+                    "institution", "unit", "partner_approval__recorded_by", "our_approval__recorded_by"
+                ),
+            ),
             "signatories__party__institution",
             "signatories__party__unit",
             "areas",

@@ -84,7 +84,7 @@ def iia_export_problems(agreement: Agreement) -> list[Problem]:
     partners = _partner_parties(agreement)
     if not partners:
         problems.append(Problem(_("The agreement has no partner institution."), edit_url, edit))
-    signed = agreement.status not in Agreement.UNSIGNED
+    signed = agreement.was_ever_signed
     if signed and _signatory(_our_party(agreement)) is None:
         problems.append(
             Problem(_("Nobody is recorded as signing for us (a party of ours with its signatory)."), edit_url, edit)
@@ -213,35 +213,45 @@ def _mobility(conditions, quota: Quota, *, ours: str, theirs: str) -> None:
         _text(spec, "total-days-per-year", kept.get("total_days_as_written") or _number(quota.total_days))
 
 
+def iia_tree(agreement: Agreement):
+    """The agreement's `<iias-get-response>` as built, each `<iia>` with its `iia-hash`, without
+    asking whether it can be exported (agreements/ewp/approval.py hashes our copy with it)."""
+    ours = settings.HOME_INSTITUTION_SCHAC or ""
+    our_signatory = _signatory(_our_party(agreement))
+    root = etree.Element(f"{{{IIAS_NS}}}iias-get-response", nsmap=NSMAP)
+    for party in _partner_parties(agreement):
+        theirs = party.institution.schac_id or ""
+        iia = etree.SubElement(root, f"{{{IIAS_NS}}}iia")
+        our_code = party.our_iia_code or agreement.registration_number
+        _partner(iia, hei_id=ours, iia_id=party.our_iia_id, iia_code=our_code, signatory=our_signatory)
+        _partner(
+            iia,
+            hei_id=theirs,
+            iia_id=party.partner_iia_id,
+            iia_code=party.partner_iia_code,
+            signatory=_signatory(party),
+        )
+        # The lifecycle, as the schema means it: in effect once signed (it "is or once was"),
+        # whatever became of it since; terminated as a whole when we terminated it.
+        _text(iia, "in-effect", "true" if agreement.was_ever_signed else "false")
+        conditions = etree.SubElement(iia, f"{{{IIAS_NS}}}cooperation-conditions")
+        if agreement.is_terminated:
+            conditions.set("terminated-as-a-whole", "true")
+        for quota in _conditions_for(agreement, party):
+            _mobility(conditions, quota, ours=ours, theirs=theirs)
+        _text(iia, "iia-hash", "")
+    for iia, digest in zip(root.iterchildren(f"{{{IIAS_NS}}}iia"), iia_hashes(root), strict=True):
+        iia.find(f"{{{IIAS_NS}}}iia-hash").text = digest
+    return root
+
+
 def iia_document(agreement: Agreement) -> bytes:
     """The agreement's `<iias-get-response>`, valid against the official schema, each `<iia>`
     with its `iia-hash`; ExportRefused with what is missing otherwise."""
     problems = iia_export_problems(agreement)
     if problems:
         raise ExportRefused(problems)
-    ours = settings.HOME_INSTITUTION_SCHAC
-    our_signatory = _signatory(_our_party(agreement))
-    root = etree.Element(f"{{{IIAS_NS}}}iias-get-response", nsmap=NSMAP)
-    for party in _partner_parties(agreement):
-        iia = etree.SubElement(root, f"{{{IIAS_NS}}}iia")
-        our_code = party.our_iia_code or agreement.registration_number
-        _partner(iia, hei_id=ours, iia_id=party.our_iia_id, iia_code=our_code, signatory=our_signatory)
-        _partner(
-            iia,
-            hei_id=party.institution.schac_id,
-            iia_id=party.partner_iia_id,
-            iia_code=party.partner_iia_code,
-            signatory=_signatory(party),
-        )
-        _text(iia, "in-effect", "true" if agreement.status not in Agreement.UNSIGNED else "false")
-        conditions = etree.SubElement(iia, f"{{{IIAS_NS}}}cooperation-conditions")
-        if agreement.status == Agreement.Status.TERMINATED:
-            conditions.set("terminated-as-a-whole", "true")
-        for quota in _conditions_for(agreement, party):
-            _mobility(conditions, quota, ours=ours, theirs=party.institution.schac_id)
-        _text(iia, "iia-hash", "")
-    for iia, digest in zip(root.iterchildren(f"{{{IIAS_NS}}}iia"), iia_hashes(root), strict=True):
-        iia.find(f"{{{IIAS_NS}}}iia-hash").text = digest
+    root = iia_tree(agreement)
     try:
         validate(root)
     except DocumentError as error:

@@ -117,11 +117,11 @@ def test_the_detail_costs_a_fixed_number_of_queries(client, office_user, memoran
     for _ in range(3):
         DocumentVersionFactory(document__agreement=memorandum, uploaded_by=office_user)
     client.force_login(office_user)
-    # session, user, 2 permissions, the notification bell, agreement with units and person, parties, their
-    # institutions, their units, signatories, their parties, their institutions, their units,
+    # session, user, 2 permissions, the notification bell, agreement with units and person, parties with
+    # their institutions, units and IIA approvals, signatories, their parties, their institutions, their units,
     # areas, quotas, documents, their versions, who uploaded them, the agreement renewing this one (none),
     # participants counted against the quotas, visits with the partners, the history of changes
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(21):
         response = client.get(memorandum.get_absolute_url())
     assert response.status_code == 200
 

@@ -313,7 +313,7 @@ class _DemoLoader:
                 contact=contact,
                 signed_on=signed,
             )
-        if spec.kind in QUOTA_KINDS and spec.status in (Agreement.Status.SIGNED, Agreement.Status.RENEWED):
+        if spec.kind in QUOTA_KINDS and spec.status not in Agreement.UNSIGNED:  # ever signed
             self._quotas(agreement, spec)
         return agreement
 

@@ -289,6 +289,8 @@ def generated_agreements(partner_specs: list[PartnerSpec], taken_titles: set[str
     """Agreements with fixed dates from 2012 on, from the fixed random seed: the same every run."""
     data = read("agreements.yaml")["generated"]
     by_kind = {AgreementKind(kind): entry for kind, entry in data["kinds"].items()}
+    left_out = set(data.get("left_out", ()))
+    partner_specs = [spec for spec in partner_specs if spec.key not in left_out]
     academic = [spec for spec in partner_specs if spec.kind in (Kind.UNIVERSITY, Kind.COLLEGE)]
     pools = {
         # Erasmus+ agreements are made with universities of programme countries only.
@@ -333,6 +335,8 @@ def generated_agreements(partner_specs: list[PartnerSpec], taken_titles: set[str
             continue
         expires = add_months(signed, 12 * term_years) if term_years else None
         signatories = (SignatorySpec(partner.key, contact=True),)
+        if kind == AgreementKind.ERASMUS_IIA:
+            signatories = (SignatorySpec(HOME, **data["erasmus_signatory"]), *signatories)
         if index in terminated:
             specs.append(
                 AgreementSpec(

@@ -156,6 +156,7 @@ class Reminder(models.Model):
         PROGRAM_APPLICATION = "program_application", _("Program application deadline")
         PROGRAM_NOMINATION = "program_nomination", _("Program nomination deadline")
         PARTICIPANT_DOCUMENTS = "participant_documents", _("Participant's documents due")
+        IIA_CHANGED = "iia_changed", _("IIA changed since the partner approved it")
         DIGEST = "digest", _("Weekly digest")
 
     class State(models.TextChoices):
@@ -298,6 +299,9 @@ class ReminderPolicy(models.Model):
         Reminder.Kind.PARTICIPANT_DOCUMENTS: "participant_documents_days",
     }
 
+    # Kinds that remind once, on the day (a change, not a deadline to count down to).
+    ON_THE_DAY = {Reminder.Kind.IIA_CHANGED}
+
     class Meta:
         verbose_name = _("reminder policy")
         verbose_name_plural = _("reminder policy")
@@ -320,6 +324,8 @@ class ReminderPolicy(models.Model):
 
     def thresholds(self, kind: str) -> tuple[int, ...]:
         """Days before the due date, most distant first."""
+        if kind in self.ON_THE_DAY:
+            return (0,)
         field = self.FIELD_OF_KIND.get(kind)
         return _parse_thresholds(getattr(self, field)) if field else ()
 

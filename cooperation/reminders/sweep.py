@@ -1,9 +1,9 @@
 """The daily reminder sweep, and what visits and follow-up actions remind about.
 
 Every morning the sweep asks each rule module which records have a due date near today
-(agreements/reminders.py, mobility/reminders.py and the visit and action rules below), picks
-for each record the most urgent threshold it has reached, and records one reminder per
-recipient under the unique constraint of Reminder. cooperation/reminders/delivery.py then delivers
+(agreements/reminders.py, agreements/ewp/approval.py, mobility/reminders.py and the visit and
+action rules below), picks for each record the most urgent threshold it has reached, and
+records one reminder per recipient under the unique constraint of Reminder. cooperation/reminders/delivery.py then delivers
 them. Nothing is scheduled ahead: a record whose date changes is simply found on its new date.
 
 After an outage only the most urgent reached threshold of a record is sent; the thresholds
@@ -23,7 +23,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from agreements import reminders as agreement_rules
-from agreements.models import Agreement
+from agreements.ewp import approval as iia_approval
+from agreements.models import Agreement, IiaApproval
 from agreements.reminders import DateWindow, Due
 from cooperation import roles
 from cooperation.reminders.models import REMINDER_KEY, Reminder, ReminderPolicy, SweepRun
@@ -109,6 +110,11 @@ KINDS: dict[str, ReminderKind] = {
         due=lambda item, on: mobility_rules.program_due(item, kind=mobility_rules.NOMINATION),
         related=("unit",),
     ),
+    iia_approval.IIA_CHANGED: ReminderKind(
+        IiaApproval,
+        due=lambda item, on: iia_approval.iia_change_due(item),
+        related=("party__agreement__responsible_unit", "party__institution"),
+    ),
     mobility_rules.DOCUMENTS: ReminderKind(
         Participant,
         due=lambda item, on: mobility_rules.participant_due(item),
@@ -123,6 +129,7 @@ def items_due(*, on: datetime.date, windows: Mapping[str, DateWindow]) -> Iterat
         agreement_rules.agreements_due(on=on, windows=windows),
         visits_due(windows=windows),
         mobility_rules.mobility_due(windows=windows),
+        iia_approval.iia_changes_due(windows=windows),
     )
 
 

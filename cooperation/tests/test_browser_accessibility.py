@@ -34,6 +34,9 @@ def portal_pages() -> list[str]:
     partner = Institution.objects.filter(contacts__isnull=False).order_by("pk").first()
     contact = partner.contacts.order_by("pk").first()
     agreement = Agreement.objects.get(registration_number="IC-2025/007")
+    erasmus = Agreement.objects.filter(kind=Agreement.Kind.ERASMUS_IIA, status=Agreement.Status.SIGNED).order_by("pk")[
+        0
+    ]
     visit = Visit.objects.filter(participants__isnull=False, outcomes__isnull=False).order_by("pk").first()
     program = Program.objects.filter(participants__isnull=False).order_by("pk").first()
     return [
@@ -55,6 +58,8 @@ def portal_pages() -> list[str]:
         agreement.get_absolute_url(),
         "/agreements/new/",
         f"/agreements/{agreement.pk}/edit/",
+        erasmus.get_absolute_url(),
+        f"/agreements/{erasmus.pk}/iia/approval/",
         "/visits/",
         visit.get_absolute_url(),
         "/visits/new/",
@@ -94,7 +99,7 @@ def test_every_page_each_role_opens_passes_axe_in_three_languages(page, demo, ro
             check_page(page, sorted(refused)[0], problems, expect_status=(403,))
     assert not problems, "\n\n".join(problems)
     # Only pages that write were refused: each role was checked on every page it reads.
-    writes = re.compile(r"/(new|edit|merge|import)/|^/imports/")
+    writes = re.compile(r"/(new|edit|merge|import|approval)/|^/imports/")
     assert all(writes.search(path) for path in refused), sorted(refused)
     assert role != "staff" or not refused
     assert page.console_errors == [error for error in page.console_errors if "404" in error or "403" in error]

@@ -53,6 +53,7 @@ OBJECT_FACTORIES = {
     # A partner's IIA document kept in the session under a token: here a token that names none.
     "agreements:iia-compared": lambda: ["no-such-upload"],
     "agreements:iia-action": lambda: ["no-such-upload", 1, "take"],
+    "agreements:iia-approval": factories.AgreementFactory,
     "cooperation:visit-edit": factories.VisitFactory,
     "mobility:program-edit": factories.ProgramFactory,
     "mobility:participant-status": lambda: [(person := factories.ParticipantFactory()).program_id, person.pk],
@@ -97,6 +98,7 @@ WRITES = {
     "agreements:agreement-terminate",
     "agreements:document-upload",
     "agreements:iia-action",
+    "agreements:iia-approval",
     "cooperation:action-done",
     "mobility:participant-status",
     "mobility:program-create",
