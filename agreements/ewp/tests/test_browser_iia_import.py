@@ -1,7 +1,8 @@
-"""In a real browser: export an agreement's IIA from its page, upload the partner's copy with one
-condition changed, see that field highlighted beside ours, take it after the confirmation page,
-and find the agreement's condition changed with its history saying where it came from. Both
-pages pass axe's WCAG 2.1 AA checks."""
+"""In a real browser: record that the partner approved our IIA copy, export it from the agreement's
+page, upload the partner's copy with one condition changed, see that field highlighted beside ours,
+take it after the confirmation page, find the agreement's condition changed with its history
+saying where it came from, and the partner's approval marked outdated. Every page passes axe's
+WCAG 2.1 AA checks."""
 
 import pytest
 from django.test import override_settings
@@ -19,6 +20,14 @@ def test_the_partners_changed_copy_is_compared_highlighted_and_taken(page, offic
     quota = exchange.quotas.get(places=3)
     log_in(page, office_user.username)
     page.goto(exchange.get_absolute_url())
+    # The partner approved our copy as it is now (the form's defaults).
+    page.get_by_role("link", name="Record an IIA approval").click()
+    assert axe_violations(page) == [], describe(axe_violations(page))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the approval").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(exchange.title)
+    expect(page.get_by_text("changed since the partner approved it")).to_have_count(0)
+
     with page.expect_download() as download:
         page.get_by_role("link", name="EWP IIA (XML)").click()
     ours = open(download.value.path(), "rb").read()
@@ -58,6 +67,10 @@ def test_the_partners_changed_copy_is_compared_highlighted_and_taken(page, offic
     quota.refresh_from_db()
     assert quota.places == 6
     assert quota.history.first().history_change_reason.startswith("Taken from gazi.edu.tr's IIA")
+    # Our copy is no longer the one the partner approved: the page says so, and the list too.
+    expect(page.get_by_role("link", name="changed since the partner approved it")).to_be_visible()
+    page.goto("/agreements/")
+    expect(page.get_by_text("changed since the partner approved it")).to_be_visible()
     assert page.console_errors == []
 
 
