@@ -13,8 +13,8 @@ once, directly:
 
 A header that is not plain ASCII (a Russian or Kazakh subject, a display name) is written as
 RFC 2047 encoded words (UTF-8, base64), each line within 78 characters; addresses go through
-Django's `sanitize_address` (international domains, display names); a body is 7bit when it is
-ASCII with short lines, base64 otherwise, so it passes any mail server (no 8BITMIME needed).
+Django's `sanitize_address` (international domains, display names). A body goes as Django sends
+UTF-8 text: 8bit (7bit when it is ASCII), or base64 when a line is longer than RFC 5322 allows.
 
 Django's mail back ends use it unchanged: `message()` returns a standard library Message whose
 `as_bytes()` are those bytes (the SMTP back end sends them; locmem keeps the EmailMessage).
@@ -66,12 +66,12 @@ def encode_header_value(value: str, name: str = "Subject") -> str:
 
 def _body_part(text: str, subtype: str) -> str:
     text = text.replace("\r\n", "\n").replace("\n", CRLF)
-    lines_fit = all(len(line) <= _MAX_PLAIN_LINE for line in text.split(CRLF))
-    if text.isascii() and lines_fit:
-        encoding, payload = "7bit", text
+    if all(len(line) <= _MAX_PLAIN_LINE // 4 or len(line.encode()) <= _MAX_PLAIN_LINE for line in text.split(CRLF)):
+        encoding, payload = "7bit" if text.isascii() else "8bit", text
     else:
         encoding, payload = "base64", base64.encodebytes(text.encode()).decode("ascii").replace("\n", CRLF)
-    if not payload.endswith(CRLF):
+    # The line break before a boundary belongs to the boundary (RFC 2046), not to the text.
+    if not (encoding == "base64" and payload.endswith(CRLF)):
         payload += CRLF
     return (
         f'Content-Type: text/{subtype}; charset="utf-8"{CRLF}Content-Transfer-Encoding: {encoding}{CRLF}{CRLF}{payload}'
@@ -86,10 +86,10 @@ class ComposedMessage(email.message.Message):
         super().__init__()
         for name, value in headers:
             self[name] = value
-        self.data = data  # CRLF line ends, ASCII only
+        self.data = data  # CRLF line ends
 
     def as_bytes(self, unixfrom=False, policy=None, linesep="\n"):
-        return self.as_string(unixfrom, policy=policy, linesep=linesep).encode("ascii")
+        return self.as_string(unixfrom, policy=policy, linesep=linesep).encode()
 
     def as_string(self, unixfrom=False, maxheaderlen=0, policy=None, linesep="\n"):
         return self.data if linesep == CRLF else self.data.replace(CRLF, linesep)

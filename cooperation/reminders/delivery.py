@@ -21,11 +21,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from cooperation.lib.queries import commits_not_awaiting_disk
+from cooperation.lib.skeletons import SkeletonRenderer
 from cooperation.reminders import digest, sweep
 from cooperation.reminders.channels import channels
 from cooperation.reminders.models import Notification, Reminder, ReminderPolicy
@@ -151,10 +154,22 @@ def _language(reminder: Reminder) -> str:
     return profile.language if profile and profile.language else settings.LANGUAGE_CODE
 
 
+# The reminders' templates as skeletons (cooperation/lib/skeletons.py), kept by the process
+# from batch to batch, and forgotten when a setting changes (tests).
+_skeletons = SkeletonRenderer()
+
+
+@receiver(setting_changed)
+def _forget_skeletons(**kwargs) -> None:
+    _skeletons.clear()
+
+
 class Composer:
     """The e-mails of one batch of reminders. What they share is read once: their records (one
     query per kind), the policy, this week's digest, and each template, compiled on first use
-    (the cached loader keeps it for the next batches too)."""
+    (the cached loader keeps it for the next batches too). A template is rendered once for each
+    shape of message (language, days left, which fields are empty) and then filled in with each
+    reminder's texts (cooperation/lib/skeletons.py)."""
 
     def __init__(self, reminders: list[Reminder], *, on: datetime.date):
         self.on = on
@@ -191,7 +206,6 @@ class Composer:
             path = sweep.reminder_item_path(reminder, item)
             context = {
                 "item": item,
-                "due_on": reminder.due_on,
                 "days_left": (reminder.due_on - on).days,
                 "days_overdue": max((on - reminder.due_on).days, 0),
             }
@@ -204,11 +218,14 @@ class Composer:
             home_institution=settings.HOME_INSTITUTION_NAME,
         )
         name = f"emails/{reminder.kind.replace('_', '-')}"
+        shape = (language,)
         with translation.override(language):
             context["LANGUAGE_CODE"] = language
-            subject = " ".join(self.template(f"{name}-subject.txt").render(context).split())
-            text = self.template(f"{name}-body.txt").render(context)
-            html = self.template(f"{name}-body.html").render(context)
+            if reminder.kind != Reminder.Kind.DIGEST:
+                context["due_date"] = formats.date_format(reminder.due_on, "DATE_FORMAT")
+            subject = " ".join(_skeletons.render(self.template(f"{name}-subject.txt"), context, shape=shape).split())
+            text = _skeletons.render(self.template(f"{name}-body.txt"), context, shape=shape)
+            html = _skeletons.render(self.template(f"{name}-body.html"), context, shape=shape)
         return Message(subject=subject, text=text, html=html, url=context["url"], path=path)
 
 

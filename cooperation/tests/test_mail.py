@@ -12,8 +12,10 @@ from cooperation.lib.mail import ComposedEmail, encode_header_value
 
 def parsed(message: ComposedEmail) -> email.message.EmailMessage:
     data = message.message().as_bytes(linesep="\r\n")
-    assert data.isascii()
-    assert all(len(line) <= 78 for line in data.split(b"\r\n"))
+    header, _blank, _body = data.partition(b"\r\n\r\n")
+    assert header.isascii()
+    assert all(len(line) <= 78 for line in header.split(b"\r\n"))
+    assert all(len(line) <= 998 for line in data.split(b"\r\n"))
     assert b"\n" not in data.replace(b"\r\n", b"")
     return email.message_from_bytes(data, policy=email.policy.SMTP)
 
@@ -47,7 +49,7 @@ def test_a_cyrillic_and_kazakh_message_reads_back_as_written():
     assert read.get_content_type() == "multipart/alternative"
     text, html = read.iter_parts()
     assert text.get_content_type() == "text/plain" and html.get_content_type() == "text/html"
-    assert text.get_content_charset() == "utf-8"
+    assert text.get_content_charset() == "utf-8" and text["Content-Transfer-Encoding"] == "8bit"
     assert text.get_content().replace("\r\n", "\n") == message.body
     assert html.get_content().replace("\r\n", "\n") == message.alternatives[0][0]
     assert read.defects == [] and text.defects == [] and html.defects == []
@@ -76,6 +78,7 @@ def test_a_header_value_with_a_line_break_cannot_add_a_header():
 def test_a_long_line_goes_as_base64():
     message = reminder(subject="Long", body="x" * 2000)
     read = parsed(message)
+    assert read.get_body(("plain",))["Content-Transfer-Encoding"] == "base64"
     assert read.get_body(("plain",)).get_content() == "x" * 2000
 
 

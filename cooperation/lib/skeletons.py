@@ -1,0 +1,201 @@
+"""Templates rendered once per shape and filled in per message: `SkeletonRenderer`, for mail that
+goes out by the thousand from the same few templates (reminders).
+
+The template stays the source of every word (translated with {% translate %} and
+{% blocktranslate %}, autoescaped where it is HTML); what changes is how often Django renders
+it. A message's context is rendered once with a marker in place of each text value it prints
+(a title, a name, a link), which gives a skeleton; the next message of the same shape is that
+skeleton with its own values put in place of the markers, escaped where the template escaped
+the marker.
+
+The shape is everything the output depends on other than those texts: the template, the
+language, the context's numbers, dates and flags, and which texts are empty. Objects in the
+context (a model instance) are looked at through a proxy that notes every attribute the
+template reads, so their numbers and dates are part of the shape too, and their texts markers.
+Messages whose texts differ only in what they say share a skeleton; any other difference (days
+left, a date, an empty registration number) renders a new one.
+
+What makes a template unfit, and is detected, so that it is simply rendered each time: a text
+value that a filter cuts or rewrites (truncatechars: the marker comes out incomplete), a value
+the proxy cannot follow (a list, a dictionary, a queryset). Not detected, and so not to be used
+in these templates: filters that measure a text or compare it with another ({{ title|length }},
+{% if title == "x" %}); the equivalence test (cooperation/tests/test_skeletons.py) renders every
+reminder template both ways.
+"""
+
+import datetime
+import decimal
+import re
+
+from django.utils.functional import Promise
+from django.utils.html import conditional_escape
+
+# A marker: private-use characters around its number, with an "&" that autoescaping turns into
+# "&amp;", so the skeleton says where a value is to be escaped. The padding makes a marker longer
+# than any truncation, so that a filter that cuts one is seen.
+_OPEN, _CLOSE, _PAD = "\ue000", "\ue001", "\ue002" * 300
+_MARKER = re.compile("\ue000(\\d+)(&amp;|&)\ue002*\ue001")
+_PLAIN = (int, float, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta, bool, type(None))
+_UNFIT = object()  # a path whose value the proxy cannot follow
+
+
+class _Unfit(Exception):
+    pass
+
+
+class _Trace:
+    """What one rendering read: each path (name, attribute, ..., "()" for a call, "str" for the
+    text of an object) with what it stands for in the shape, and the markers handed out."""
+
+    def __init__(self):
+        self.paths: dict[tuple, object] = {}
+        self.markers: list[tuple] = []
+        self.unfit = False
+
+    def wrap(self, value, path: tuple):
+        if isinstance(value, Promise):
+            value = str(value)
+        if isinstance(value, str):
+            self.paths[path] = bool(value)
+            if not value:
+                return value
+            self.markers.append(path)
+            return f"{_OPEN}{len(self.markers) - 1}&{_PAD}{_CLOSE}"
+        if isinstance(value, _PLAIN):
+            self.paths[path] = value
+            return value
+        if callable(value) and not isinstance(value, type):
+            return _TracedCall(value, path, self)
+        if hasattr(value, "__getitem__") or hasattr(value, "__iter__"):
+            # Django would look into it by key or index, which the proxy does not follow.
+            self.unfit = True
+            return value
+        self.paths[path] = type(value)
+        return _Traced(value, path, self)
+
+
+class _Traced:
+    """An object as the template sees it: each attribute read is noted, texts become markers."""
+
+    __slots__ = ("traced_object", "traced_path", "traced_by")
+
+    def __init__(self, obj, path: tuple, trace: _Trace):
+        self.traced_object, self.traced_path, self.traced_by = obj, path, trace
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.traced_by.wrap(getattr(self.traced_object, name), (*self.traced_path, name))
+
+    def __str__(self):
+        return self.traced_by.wrap(str(self.traced_object), (*self.traced_path, "str"))
+
+
+class _TracedCall(_Traced):
+    __slots__ = ()
+
+    def __call__(self):
+        return self.traced_by.wrap(self.traced_object(), (*self.traced_path, "()"))
+
+
+def _shape_of(value):
+    """What `value` stands for in the shape, as _Trace.wrap notes it."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return bool(value)
+    if isinstance(value, _PLAIN):
+        return value
+    return type(value)
+
+
+def _resolve(context: dict, path: tuple):
+    """The value at `path` in a real context (the template's lookups: attributes and calls)."""
+    value = context[path[0]]
+    for step in path[1:]:
+        if step == "()":
+            value = value()
+        elif step == "str":
+            value = str(value)
+        else:
+            value = getattr(value, step)
+    return value
+
+
+class _Skeleton:
+    def __init__(self, output: str, markers: list[tuple]):
+        # Alternating text and (path, escaped) for each marker, in order.
+        self.parts: list = []
+        position = 0
+        for found in _MARKER.finditer(output):
+            self.parts.append(output[position : found.start()])
+            self.parts.append((markers[int(found.group(1))], found.group(2) == "&amp;"))
+            position = found.end()
+        self.parts.append(output[position:])
+
+    def fill(self, context: dict) -> str:
+        pieces = []
+        for part in self.parts:
+            if isinstance(part, str):
+                pieces.append(part)
+            else:
+                path, escaped = part
+                value = str(_resolve(context, path))
+                pieces.append(str(conditional_escape(value)) if escaped else value)
+        return "".join(pieces)
+
+
+class SkeletonRenderer:
+    """Renders templates (as get_template returns them) through skeletons, kept for the life of
+    the renderer, at most `limit` of them."""
+
+    def __init__(self, limit: int = 2000):
+        self.skeletons: dict[tuple, _Skeleton] = {}
+        # For each template, the sets of paths its renderings read (one per branch taken).
+        self.pathsets: dict[object, list[tuple[tuple, ...]]] = {}
+        self.unfit: set = set()
+        self.limit = limit
+        self.rendered = self.filled = 0  # how often each way was taken (for tests and benchmarks)
+
+    def clear(self) -> None:
+        self.skeletons.clear()
+        self.pathsets.clear()
+        self.unfit.clear()
+
+    def render(self, template, context: dict, *, shape: tuple = ()) -> str:
+        """`template` rendered with `context` (a dict); `shape` holds what else the output
+        depends on that the context does not show (the active language)."""
+        # The compiled template, which the cached loader keeps (get_template wraps it anew).
+        key = getattr(template, "template", template)
+        if key in self.unfit:
+            self.rendered += 1
+            return template.render(context)
+        for paths in self.pathsets.get(key, ()):
+            try:
+                values = tuple(_shape_of(_resolve(context, path)) for path in paths)
+            except Exception:  # a path that another branch read may not exist in this context
+                continue
+            skeleton = self.skeletons.get((key, shape, paths, values))
+            if skeleton is not None:
+                self.filled += 1
+                return skeleton.fill(context)
+        return self._trace(template, context, key, shape)
+
+    def _trace(self, template, context: dict, key, shape: tuple) -> str:
+        trace = _Trace()
+        traced = {name: trace.wrap(value, (name,)) for name, value in context.items()}
+        output = template.render(traced)
+        self.rendered += 1
+        stray = output.count(_OPEN) != len(_MARKER.findall(output)) or output.count(_CLOSE) != output.count(_OPEN)
+        if trace.unfit or stray:
+            self.unfit.add(key)
+            return template.render(context)
+        paths = tuple(trace.paths)
+        values = tuple(trace.paths.values())
+        if paths not in self.pathsets.setdefault(key, []):
+            self.pathsets[key].append(paths)
+        if len(self.skeletons) >= self.limit:
+            self.skeletons.clear()
+        skeleton = _Skeleton(output, trace.markers)
+        self.skeletons[(key, shape, paths, values)] = skeleton
+        return skeleton.fill(context)
