@@ -55,6 +55,11 @@ class _Trace:
     def wrap(self, value, path: tuple):
         if isinstance(value, Promise):
             value = str(value)
+        if type(value) is int:
+            # A number is printed as a marker too; what the template does with it (compares it,
+            # picks a plural form by it) is noted, and only that is part of the shape.
+            self.paths[path] = int
+            return _TracedInt(value, path, self)
         if isinstance(value, str):
             self.paths[path] = bool(value)
             if not value:
@@ -72,6 +77,50 @@ class _Trace:
             return value
         self.paths[path] = type(value)
         return _Traced(value, path, self)
+
+
+class _TracedInt(int):
+    """A number as the template sees it: printed, a marker; any arithmetic or comparison on it
+    is done on its value and noted with its result."""
+
+    def __new__(cls, value: int, path: tuple, trace: _Trace):
+        number = super().__new__(cls, value)
+        number.traced_path, number.traced_by = path, trace
+        return number
+
+    def __str__(self):
+        trace = self.traced_by
+        trace.markers.append(self.traced_path)
+        return f"{_OPEN}{len(trace.markers) - 1}&{_PAD}{_CLOSE}"
+
+    __repr__ = __str__
+
+    def __format__(self, spec):
+        return str(self) if not spec else self.noted("__format__", spec)
+
+    def noted(self, name: str, *args):
+        args = tuple(int(arg) if isinstance(arg, _TracedInt) else arg for arg in args)
+        result = getattr(int, name)(int.__int__(self), *args)
+        self.traced_by.paths[(*self.traced_path, ("op", name, args))] = result
+        return result
+
+
+def _noting(name: str):
+    def operation(self, *args):
+        return self.noted(name, *args)
+
+    operation.__name__ = name
+    return operation
+
+
+for _name in (
+    "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", "__bool__", "__int__", "__float__",
+    "__index__", "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__mod__", "__rmod__",
+    "__floordiv__", "__rfloordiv__", "__truediv__", "__rtruediv__", "__divmod__", "__rdivmod__", "__pow__",
+    "__rpow__", "__neg__", "__pos__", "__abs__", "__invert__", "__round__", "__trunc__", "__floor__", "__ceil__",
+    "__and__", "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__lshift__", "__rshift__",
+):  # fmt: skip
+    setattr(_TracedInt, _name, _noting(_name))
 
 
 class _Traced:
@@ -98,8 +147,12 @@ class _TracedCall(_Traced):
         return self.traced_by.wrap(self.traced_object(), (*self.traced_path, "()"))
 
 
-def _shape_of(value):
-    """What `value` stands for in the shape, as _Trace.wrap notes it."""
+def _shape_of(value, path: tuple):
+    """What `value` at `path` stands for in the shape, as _Trace.wrap notes it."""
+    if isinstance(path[-1], tuple):  # an operation on a number: its result
+        return value
+    if type(value) is int:
+        return int
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
@@ -109,16 +162,24 @@ def _shape_of(value):
     return type(value)
 
 
-def _resolve(context: dict, path: tuple):
-    """The value at `path` in a real context (the template's lookups: attributes and calls)."""
-    value = context[path[0]]
-    for step in path[1:]:
-        if step == "()":
+def _resolve(context: dict, path: tuple, resolved: dict):
+    """The value at `path` in a real context (the template's lookups: attributes and calls),
+    remembered in `resolved` for the other templates of the same context."""
+    if path in resolved:
+        return resolved[path]
+    value = context[path[0]] if len(path) == 1 else _resolve(context, path[:-1], resolved)
+    step = path[-1]
+    if len(path) > 1:
+        if isinstance(step, tuple):
+            _op, name, args = step
+            value = getattr(int, name)(value, *args)
+        elif step == "()":
             value = value()
         elif step == "str":
             value = str(value)
         else:
             value = getattr(value, step)
+    resolved[path] = value
     return value
 
 
@@ -133,14 +194,14 @@ class _Skeleton:
             position = found.end()
         self.parts.append(output[position:])
 
-    def fill(self, context: dict) -> str:
+    def fill(self, context: dict, resolved: dict) -> str:
         pieces = []
         for part in self.parts:
             if isinstance(part, str):
                 pieces.append(part)
             else:
                 path, escaped = part
-                value = str(_resolve(context, path))
+                value = str(_resolve(context, path, resolved))
                 pieces.append(str(conditional_escape(value)) if escaped else value)
         return "".join(pieces)
 
@@ -162,9 +223,12 @@ class SkeletonRenderer:
         self.pathsets.clear()
         self.unfit.clear()
 
-    def render(self, template, context: dict, *, shape: tuple = ()) -> str:
+    def render(self, template, context: dict, *, shape: tuple = (), resolved: dict | None = None) -> str:
         """`template` rendered with `context` (a dict); `shape` holds what else the output
-        depends on that the context does not show (the active language)."""
+        depends on that the context does not show (the active language). Several templates
+        rendered with the same context, unchanged, may share a `resolved` dict: what each read
+        from the context is then looked up once."""
+        resolved = {} if resolved is None else resolved
         # The compiled template, which the cached loader keeps (get_template wraps it anew).
         key = getattr(template, "template", template)
         if key in self.unfit:
@@ -172,16 +236,16 @@ class SkeletonRenderer:
             return template.render(context)
         for paths in self.pathsets.get(key, ()):
             try:
-                values = tuple(_shape_of(_resolve(context, path)) for path in paths)
+                values = tuple(_shape_of(_resolve(context, path, resolved), path) for path in paths)
             except Exception:  # a path that another branch read may not exist in this context
                 continue
             skeleton = self.skeletons.get((key, shape, paths, values))
             if skeleton is not None:
                 self.filled += 1
-                return skeleton.fill(context)
-        return self._trace(template, context, key, shape)
+                return skeleton.fill(context, resolved)
+        return self._trace(template, context, key, shape, resolved)
 
-    def _trace(self, template, context: dict, key, shape: tuple) -> str:
+    def _trace(self, template, context: dict, key, shape: tuple, resolved: dict) -> str:
         trace = _Trace()
         traced = {name: trace.wrap(value, (name,)) for name, value in context.items()}
         output = template.render(traced)
@@ -198,4 +262,4 @@ class SkeletonRenderer:
             self.skeletons.clear()
         skeleton = _Skeleton(output, trace.markers)
         self.skeletons[(key, shape, paths, values)] = skeleton
-        return skeleton.fill(context)
+        return skeleton.fill(context, resolved)

@@ -218,14 +218,16 @@ class Composer:
             home_institution=settings.HOME_INSTITUTION_NAME,
         )
         name = f"emails/{reminder.kind.replace('_', '-')}"
-        shape = (language,)
+        shape, resolved = (language,), {}
         with translation.override(language):
             context["LANGUAGE_CODE"] = language
             if reminder.kind != Reminder.Kind.DIGEST:
                 context["due_date"] = formats.date_format(reminder.due_on, "DATE_FORMAT")
-            subject = " ".join(_skeletons.render(self.template(f"{name}-subject.txt"), context, shape=shape).split())
-            text = _skeletons.render(self.template(f"{name}-body.txt"), context, shape=shape)
-            html = _skeletons.render(self.template(f"{name}-body.html"), context, shape=shape)
+            subject = " ".join(
+                _skeletons.render(self.template(f"{name}-subject.txt"), context, shape=shape, resolved=resolved).split()
+            )
+            text = _skeletons.render(self.template(f"{name}-body.txt"), context, shape=shape, resolved=resolved)
+            html = _skeletons.render(self.template(f"{name}-body.html"), context, shape=shape, resolved=resolved)
         return Message(subject=subject, text=text, html=html, url=context["url"], path=path)
 
 
