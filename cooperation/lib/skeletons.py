@@ -36,11 +36,6 @@ from django.utils.html import conditional_escape
 _OPEN, _CLOSE, _PAD = "\ue000", "\ue001", "\ue002" * 300
 _MARKER = re.compile("\ue000(\\d+)(&amp;|&)\ue002*\ue001")
 _PLAIN = (int, float, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta, bool, type(None))
-_UNFIT = object()  # a path whose value the proxy cannot follow
-
-
-class _Unfit(Exception):
-    pass
 
 
 class _Trace:
@@ -162,6 +157,11 @@ def _shape_of(value, path: tuple):
     return type(value)
 
 
+def _typed(value) -> tuple:
+    # True, 1, 1.0 and Decimal(1) are equal; in a shape they are not the same thing.
+    return (type(value), value)
+
+
 def _resolve(context: dict, path: tuple, resolved: dict):
     """The value at `path` in a real context (the template's lookups: attributes and calls),
     remembered in `resolved` for the other templates of the same context."""
@@ -236,7 +236,7 @@ class SkeletonRenderer:
             return template.render(context)
         for paths in self.pathsets.get(key, ()):
             try:
-                values = tuple(_shape_of(_resolve(context, path, resolved), path) for path in paths)
+                values = tuple(_typed(_shape_of(_resolve(context, path, resolved), path)) for path in paths)
             except Exception:  # a path that another branch read may not exist in this context
                 continue
             skeleton = self.skeletons.get((key, shape, paths, values))
@@ -255,7 +255,7 @@ class SkeletonRenderer:
             self.unfit.add(key)
             return template.render(context)
         paths = tuple(trace.paths)
-        values = tuple(trace.paths.values())
+        values = tuple(_typed(value) for value in trace.paths.values())
         if paths not in self.pathsets.setdefault(key, []):
             self.pathsets[key].append(paths)
         if len(self.skeletons) >= self.limit:
