@@ -45,8 +45,18 @@ SECTION = "bench-sending"
 SITE_HOST = "cooperation.university.example"
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of another process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def smtp_sink(log_path: Path):
+def smtp_sink(log_path: Path, started: list | None = None):
+    """Starts the SMTP server and yields its port; its process goes into `started`."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "bench" / "smtp_sink.py"), "--port", str(port), "--log", str(log_path)],
@@ -56,6 +66,8 @@ def smtp_sink(log_path: Path):
     try:
         if process.stdout.readline().strip() != "ready":
             raise RuntimeError("the SMTP server did not start")
+        if started is not None:
+            started.append(process)
         yield port
     finally:
         process.terminate()
@@ -94,7 +106,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch, kept or throwaway_database() as database:
         log_path = Path(scratch) / "received.txt"
         log_path.touch()
-        with smtp_sink(log_path) as port:
+        sink = []
+        with smtp_sink(log_path, sink) as port:
             os.environ.update(
                 EMAIL_URL=f"smtp://127.0.0.1:{port}",
                 SITE_URL=f"https://{SITE_HOST}",
@@ -133,6 +146,7 @@ def main() -> int:
                 )
 
             with connection.execute_wrapper(count):
+                sink_started = process_cpu_seconds(sink[0].pid)
                 cpu_started, wall_started = cpu_seconds(), time.perf_counter()
                 call_command("send_reminders", jobs=arguments.jobs, stdout=io.StringIO())
                 wall, cpu = time.perf_counter() - wall_started, cpu_seconds() - cpu_started
@@ -141,6 +155,7 @@ def main() -> int:
             states = Counter(Reminder.objects.values_list("state", flat=True))
             emailed = set(Reminder.objects.filter(state="sent").exclude(email="").values_list("id", flat=True))
             counts = wait_until_settled(log_path, len(emailed))
+            sink_cpu = process_cpu_seconds(sink[0].pid) - sink_started
             expected = {f"<reminder-{pk}@{SITE_HOST}>" for pk in emailed}
             twice = sum(1 for count in counts.values() if count > 1)
             exactly_once = set(counts) == expected and twice == 0
@@ -171,6 +186,7 @@ def main() -> int:
         f"| `send_reminders`, wall time | **{wall:.1f} s** ({wall / max(sent, 1) * 1000:.2f} ms a reminder) |",
         f"| of which the sweep | {sweep_seconds:.1f} s |",
         f"| CPU time of the sending processes | {cpu:.1f} s ({cpu / max(sent, 1) * 1000:.2f} ms a reminder) |",
+        f"| CPU time of the SMTP server | {sink_cpu:.1f} s ({sink_cpu / max(len(emailed), 1) * 1000:.2f} ms an e-mail) |",
         f"| SQL queries (of the first process) | {queries:,} |",
         f"| e-mails the server received | {sum(counts.values()):,}, "
         f"{'each exactly once' if exactly_once else f'NOT exactly once ({twice} twice)'} |",

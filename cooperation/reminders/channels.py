@@ -8,8 +8,10 @@ mailbox) and returns the fields it wants recorded on the reminder, if any.
 A retried reminder is handed to every channel again: a channel keeps its own delivery to one
 (the bell's notification is unique per reminder; the e-mail carries the same Message-ID).
 
-Reminders are delivered in batches. A channel that keeps something open for a batch is also a
-context manager: it is entered before the batch's first reminder and left after its last
+Reminders are delivered in batches. A channel that can deliver a whole batch at once has
+`deliver_many(deliveries)` instead, called once before the batch's first e-mail with (reminder,
+language, message) for each (the bell: one INSERT). A channel that keeps something open for a
+batch is also a context manager: it is entered before the batch's first reminder and left after its last
 (e-mail keeps one SMTP connection for the batch). Entering must not fail: a connection is
 opened by the first `deliver`, so that a failure is recorded on a reminder."""
 
@@ -20,9 +22,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.utils.module_loading import import_string
 
+from cooperation.lib.mail import ComposedEmail
 from cooperation.reminders.models import Notification, Reminder
 
 if TYPE_CHECKING:
@@ -30,17 +33,26 @@ if TYPE_CHECKING:
 
 
 class Bell:
-    """The notification under the bell in the portal, for a user (the weekly digest has none)."""
+    """The notification under the bell in the portal, for a user (the weekly digest has none).
+    A batch's notifications are written with one INSERT, before its e-mails go."""
 
     def deliver(self, reminder: Reminder, message: Message) -> dict:
-        user = reminder.recipient
-        if user is not None and reminder.kind != Reminder.Kind.DIGEST:
-            # One INSERT; a reminder retried after its e-mail failed has its notification already.
-            Notification.objects.bulk_create(
-                [Notification(reminder=reminder, user=user, message=message.subject[:500], url=message.path)],
-                ignore_conflicts=True,
-            )
+        self.deliver_many([(reminder, None, message)])
         return {}
+
+    def deliver_many(self, deliveries) -> None:
+        """`deliveries`: (reminder, language, message) for each reminder of the batch."""
+        # A reminder retried after its e-mail failed has its notification already.
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    reminder=reminder, user=reminder.recipient, message=message.subject[:500], url=message.path
+                )
+                for reminder, _language, message in deliveries
+                if reminder.recipient is not None and reminder.kind != Reminder.Kind.DIGEST
+            ],
+            ignore_conflicts=True,
+        )
 
 
 class Email:
@@ -70,7 +82,7 @@ class Email:
         if not address:
             return {"email": ""}
         host = urlparse(settings.SITE_URL).hostname or "cooperation.invalid"
-        email = EmailMultiAlternatives(
+        email = ComposedEmail(
             subject=message.subject,
             body=message.text,
             from_email=settings.DEFAULT_FROM_EMAIL,

@@ -21,11 +21,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from cooperation.lib.queries import commits_not_awaiting_disk
+from cooperation.lib.skeletons import SkeletonRenderer
 from cooperation.reminders import digest, sweep
 from cooperation.reminders.channels import channels
 from cooperation.reminders.models import Notification, Reminder, ReminderPolicy
@@ -90,23 +93,50 @@ def reminders_deliver(*, reminder_ids: Iterable[int], on: datetime.date | None =
     on = on or timezone.localdate()
     reminders = list(Reminder.objects.filter(pk__in=claimed).select_related("recipient__profile").order_by("id"))
     composer = Composer(reminders, on=on)
+    # What each reminder says is decided first: skipped (the recipient left, the record changed)
+    # or its message, composed in the recipient's language.
+    deliveries = []
+    for reminder in reminders:
+        try:
+            decided = _decide(reminder, composer)
+        except Exception as error:  # a template that fails is recorded and retried like a send
+            outcome.failed.append(_fail(reminder, error, timezone.now()))
+            continue
+        if isinstance(decided, Reminder):
+            outcome.finished.append(decided)
+        else:
+            deliveries.append(decided)
     # Each outcome is committed as soon as it is known, without waiting for the database's disk:
     # a worker that dies mid-batch leaves every sent reminder recorded sent.
     with ExitStack() as opened, commits_not_awaiting_disk():
-        # A channel that keeps something open for a batch (e-mail: its SMTP connection) is a
-        # context manager; the others are used as they are.
-        batch_channels = [
-            opened.enter_context(channel) if hasattr(channel, "__enter__") else channel for channel in channels()
-        ]
-        for reminder in reminders:
+        batch_channels = channels()
+        # A channel that can deliver the whole batch at once does so before the first e-mail (the
+        # bell: one INSERT); what it delivered stays delivered if an e-mail then fails, and is
+        # not delivered twice when the reminder is retried.
+        per_message = []
+        for channel in batch_channels:
+            if hasattr(channel, "deliver_many"):
+                channel.deliver_many(deliveries)
+            else:
+                # A channel that keeps something open for a batch (e-mail: its SMTP connection)
+                # is a context manager; the others are used as they are.
+                per_message.append(opened.enter_context(channel) if hasattr(channel, "__enter__") else channel)
+        for reminder, language, message in deliveries:
             try:
-                outcome.finished.append(_deliver(reminder, composer, batch_channels))
-            except Exception as error:  # any failure (SMTP, network, template) is recorded and retried
+                recorded = {}
+                for channel in per_message:
+                    recorded.update(channel.deliver(reminder, message))
+            except Exception as error:  # any failure (SMTP, network) is recorded and retried
                 outcome.failed.append(_fail(reminder, error, timezone.now()))
+                continue
+            outcome.finished.append(
+                _finish(reminder, Reminder.State.SENT, language=language, sent_at=timezone.now(), **recorded)
+            )
     return outcome
 
 
-def _deliver(reminder: Reminder, composer: "Composer", batch_channels: list) -> Reminder:
+def _decide(reminder: Reminder, composer: "Composer") -> "Reminder | tuple[Reminder, str, Message]":
+    """The reminder finished as skipped, or what to send: (reminder, language, message)."""
     user = reminder.recipient
     if user is not None and not user.is_active:
         return _finish(reminder, Reminder.State.SKIPPED, skip_reason=Reminder.SkipReason.INACTIVE)
@@ -114,10 +144,7 @@ def _deliver(reminder: Reminder, composer: "Composer", batch_channels: list) -> 
     message = composer.compose(reminder, language=language)
     if message is None:
         return _finish(reminder, Reminder.State.SKIPPED, skip_reason=Reminder.SkipReason.CHANGED)
-    recorded = {}
-    for channel in batch_channels:  # the bell, e-mail: cooperation/reminders/channels.py
-        recorded.update(channel.deliver(reminder, message))
-    return _finish(reminder, Reminder.State.SENT, language=language, sent_at=timezone.now(), **recorded)
+    return reminder, language, message
 
 
 def _language(reminder: Reminder) -> str:
@@ -127,10 +154,22 @@ def _language(reminder: Reminder) -> str:
     return profile.language if profile and profile.language else settings.LANGUAGE_CODE
 
 
+# The reminders' templates as skeletons (cooperation/lib/skeletons.py), kept by the process
+# from batch to batch, and forgotten when a setting changes (tests).
+_skeletons = SkeletonRenderer()
+
+
+@receiver(setting_changed)
+def _forget_skeletons(**kwargs) -> None:
+    _skeletons.clear()
+
+
 class Composer:
     """The e-mails of one batch of reminders. What they share is read once: their records (one
     query per kind), the policy, this week's digest, and each template, compiled on first use
-    (the cached loader keeps it for the next batches too)."""
+    (the cached loader keeps it for the next batches too). A template is rendered once for each
+    shape of message (language, days left, which fields are empty) and then filled in with each
+    reminder's texts (cooperation/lib/skeletons.py)."""
 
     def __init__(self, reminders: list[Reminder], *, on: datetime.date):
         self.on = on
@@ -167,7 +206,6 @@ class Composer:
             path = sweep.reminder_item_path(reminder, item)
             context = {
                 "item": item,
-                "due_on": reminder.due_on,
                 "days_left": (reminder.due_on - on).days,
                 "days_overdue": max((on - reminder.due_on).days, 0),
             }
@@ -180,18 +218,23 @@ class Composer:
             home_institution=settings.HOME_INSTITUTION_NAME,
         )
         name = f"emails/{reminder.kind.replace('_', '-')}"
+        shape, resolved = (language,), {}
         with translation.override(language):
             context["LANGUAGE_CODE"] = language
-            subject = " ".join(self.template(f"{name}-subject.txt").render(context).split())
-            text = self.template(f"{name}-body.txt").render(context)
-            html = self.template(f"{name}-body.html").render(context)
+            if reminder.kind != Reminder.Kind.DIGEST:
+                context["due_date"] = formats.date_format(reminder.due_on, "DATE_FORMAT")
+            subject = " ".join(
+                _skeletons.render(self.template(f"{name}-subject.txt"), context, shape=shape, resolved=resolved).split()
+            )
+            text = _skeletons.render(self.template(f"{name}-body.txt"), context, shape=shape, resolved=resolved)
+            html = _skeletons.render(self.template(f"{name}-body.html"), context, shape=shape, resolved=resolved)
         return Message(subject=subject, text=text, html=html, url=context["url"], path=path)
 
 
 def _finish(reminder: Reminder, state: str, **fields) -> Reminder:
     # Still guarded by the claim: only the worker that holds the reminder records the outcome.
     fields.update(state=state, error="", claimed_at=None)
-    if Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.SENDING).update(**fields):
+    if Reminder.objects.record_outcome(reminder.pk, **fields):
         for name, value in fields.items():
             setattr(reminder, name, value)
     else:

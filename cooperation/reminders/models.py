@@ -6,6 +6,7 @@ mobility/reminders.py, cooperation/reminders/sweep.py); the sweep records remind
 cooperation/reminders/delivery.py delivers them."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,6 +43,16 @@ _PLAIN_TYPES = {
     "PositiveIntegerField", "SmallIntegerField", "PositiveSmallIntegerField", "DateField",
     "DateTimeField", "BooleanField", "ForeignKey",
 }  # fmt: skip
+
+
+@functools.lru_cache(maxsize=32)
+def _outcome_sql(columns: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    return (
+        f"UPDATE {quote(Reminder._meta.db_table)} SET {assignments} "
+        f"WHERE {quote(Reminder._meta.pk.column)} = %s AND {quote(Reminder._meta.get_field('state').column)} = %s"
+    )
 
 
 def array_literal(values: list) -> str:
@@ -113,6 +124,21 @@ class ReminderQuerySet(models.QuerySet):
             )
             self.filter(id__in=ids).update(state=Reminder.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
         return ids
+
+    def record_outcome(self, reminder_id: int, **values) -> bool:
+        """Write what became of a reminder this worker claimed (its state and the fields that go
+        with it), if the claim still holds: False when the reminder is no longer "sending" (it
+        was released as stuck). One UPDATE, committed at once outside a transaction; written
+        as SQL because a batch writes one per reminder and the ORM's compiling of each costs
+        more than the statement."""
+        fields = [Reminder._meta.get_field(name) for name in values]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _outcome_sql(tuple(field.column for field in fields)),
+                [field.get_db_prep_save(values[field.name], connection) for field in fields]
+                + [reminder_id, Reminder.State.SENDING],
+            )
+            return cursor.rowcount == 1
 
     def release_stuck(self, now: datetime.datetime) -> int:
         """Reminders left in "sending" by a worker that died: failed, to be sent again."""
