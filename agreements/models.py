@@ -26,7 +26,7 @@ from cooperation.lib.academic_years import (
     validate_academic_year,
     years_before,
 )
-from cooperation.lib.queries import pk_in_any
+from cooperation.lib.queries import pk_in_any, search_any
 from cooperation.lib.text import partner_named
 from partners.models import Contact, Institution, Unit
 
@@ -157,12 +157,10 @@ class AgreementQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            pk_in_any(
-                Agreement.objects.filter(title__icontains=text).values("pk"),
-                Agreement.objects.filter(registration_number__iexact=text).values("pk"),
-                AgreementParty.objects.filter(partner_named("institution__search_text", text)).values("agreement_id"),
-            )
+        return search_any(
+            self,
+            [Q(title__icontains=text), Q(registration_number__iexact=text)],
+            [(AgreementParty.objects.filter(partner_named("institution__search_text", text)), "agreement_id")],
         )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from cooperation.lib.queries import pk_in_any
+from cooperation.lib.queries import search_any
 from cooperation.lib.text import words_condition
 from partners.names import generic_synonym, keys_text, search_text_of
 
@@ -326,13 +326,15 @@ class ContactQuerySet(models.QuerySet):
         if not text:
             return self
         # A union of one query per column, each through its own index (cooperation.lib.queries).
-        return self.filter(
-            pk_in_any(
-                Contact.objects.filter(full_name__icontains=text).values("pk"),
-                Contact.objects.filter(native_name__icontains=text).values("pk"),
-                Contact.objects.filter(email__iexact=text).values("pk"),
-                Contact.objects.filter(position__icontains=text).values("pk"),
-            )
+        return search_any(
+            self,
+            [
+                Q(full_name__icontains=text),
+                Q(native_name__icontains=text),
+                Q(email__iexact=text),
+                Q(position__icontains=text),
+            ],
+            [],
         )
 
 
