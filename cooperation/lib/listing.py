@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.http import StreamingHttpResponse
@@ -73,8 +74,10 @@ def counted_or_estimated(object_list) -> tuple[int, bool] | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    rows = queryset.order_by().values("pk")
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing by itself (pk__in=[], none())
+        return 0, False
     share = search_share(queryset)
     plan = connection.ops.compose_sql(sql, params)
     count = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS counted"
