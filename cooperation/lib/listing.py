@@ -6,9 +6,7 @@ and the export link is the same URL with `export=xlsx` or `export=csv` added."""
 
 import csv
 import datetime
-import decimal
 import hashlib
-import io
 from collections.abc import Iterable, Iterator
 
 from django import forms
@@ -23,11 +21,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Font
 
+from cooperation.lib import xlsx
 from cooperation.lib.queries import SEARCH_SHARE
 from cooperation.lib.views import ViewPermissionMixin
 
@@ -201,8 +196,8 @@ def _limited(rows: Iterable[list], limit: int) -> Iterator[list]:
 
 
 def export_response(rows: Iterable[list], export_format: str, filename: str, sheet_title: str = ""):
-    """Rows (the first is the header) as a download. CSV streams; the workbook is written in
-    openpyxl's write-only mode, which keeps memory flat however many rows there are."""
+    """Rows (the first is the header) as a download. CSV streams; the workbook is written by
+    cooperation/lib/xlsx.py, a row at a time into its compressed sheet."""
     if export_format == "csv":
         response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     else:
@@ -238,46 +233,17 @@ def _csv_value(value):
 
 
 def _workbook_bytes(rows: Iterable[list], sheet_title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
-    bold = Font(bold=True)
-    for index, row in enumerate(rows):
-        if index == 0:
-            cells = []
-            for header in row:
-                cell = WriteOnlyCell(sheet, value=str(header))
-                cell.font = bold
-                cells.append(cell)
-            sheet.append(cells)
-            continue
-        sheet.append([_xlsx_value(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx.workbook_bytes((_local_times(row) for row in rows), _sheet_title(sheet_title))
 
 
-def _xlsx_value(sheet, value):
-    # openpyxl takes a plain value as it is, without making a cell object (a third of an
-    # export's time): a date gets its yyyy-mm-dd format that way, a text that cannot be read as
-    # a formula or an error code stays text.
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, (int, float, decimal.Decimal)) or value is None:
-        return value
-    if value == "":
-        return None  # an empty cell, not a cell holding empty text
-    text = str(value)
-    if not text.startswith("=") and text not in ERROR_CODES:
-        return text
-    cell = WriteOnlyCell(sheet, value=text)
-    # openpyxl would store text starting with "=" as a formula: keep every text a string.
-    cell.data_type = "s"
-    return cell
+def _local_times(row: list) -> list:
+    # A sheet shows the time of day in the portal's time zone, as the pages do.
+    return [
+        timezone.localtime(value).replace(tzinfo=None)
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value)
+        else value
+        for value in row
+    ]
 
 
 def _sheet_title(title: str) -> str:
