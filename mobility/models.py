@@ -106,6 +106,9 @@ class Program(models.Model):
             models.Index(fields=["-academic_year", "title", "id"], name="program_year_title_id"),
             # ?open_for_applications: application_deadline >= today.
             models.Index(fields=["application_deadline"], name="program_application_deadline"),
+            # The participants list sorted by program: its first page through the programs in
+            # order and each one's participants.
+            models.Index(fields=["title"], name="program_title"),
             # Search by title has a pg_trgm index on PostgreSQL: mobility/migrations/0002_list_indexes.py.
         ]
 
@@ -232,6 +235,9 @@ class Participant(models.Model):
             # index instead of sorting every participant. (The name search has a trigram index,
             # mobility/migrations/0005_participant_name_indexes.py.)
             models.Index(fields=["full_name", "id"], name="participant_name_id"),
+            # And sorted by kind or by status: the first page in order, not all sorted.
+            models.Index(fields=["kind"], name="participant_kind"),
+            models.Index(fields=["status"], name="participant_status"),
         ]
 
     def __str__(self):
