@@ -325,6 +325,8 @@ class Agreement(models.Model):
             models.CheckConstraint(condition=~Q(renews=F("id")), name="agreement_does_not_renew_itself"),
         ]
         indexes = [
+            # A list sorted by this column: its first page read in order, not every row sorted.
+            models.Index(fields=["expires_on"], name="agreement_expires"),
             # Agreement.objects.expiring() and the reminder sweep: status first, then the date.
             models.Index(fields=["status", "expires_on"], name="agreement_status_expires"),
             # The agreement list filtered by kind.

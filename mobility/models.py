@@ -100,6 +100,9 @@ class Program(models.Model):
             ),
         ]
         indexes = [
+            # A list sorted by this column: its first page read in order, not every row sorted.
+            models.Index(fields=["kind"], name="program_kind"),
+            models.Index(fields=["direction"], name="program_direction"),
             # The program list filtered by academic year and kind.
             models.Index(fields=["academic_year", "kind"], name="program_year_kind"),
             # The program list's order: ORDER BY academic_year DESC, title, id LIMIT 50.

@@ -237,6 +237,9 @@ class Institution(models.Model):
             ),
         ]
         indexes = [
+            # A list sorted by this column: its first page read in order, not every row sorted.
+            models.Index(fields=["kind"], name="institution_kind"),
+            models.Index(fields=["city"], name="institution_city"),
             # The partner list filtered by country and kind.
             models.Index(fields=["country", "kind"], name="institution_country_kind"),
             # The partner list's order: Institution.objects.current().order_by("name") LIMIT 50.

@@ -55,7 +55,7 @@ def search_any(queryset: QuerySet, own: list[Q], related: list[tuple[QuerySet, s
     for condition in own:
         each_row |= condition
     for rows, link in related:
-        first = rows.filter(**{link: OuterRef("pk")}).values(link)[:1]
+        first = rows.filter(**{link: OuterRef("pk")}).order_by().values(link)[:1]
         # A scalar subquery, not EXISTS: PostgreSQL would hash every match of an EXISTS first.
         each_row |= Q(IsNull(Subquery(first), False))
     newest = model._default_manager.order_by("-pk").values("pk")[:SAMPLE_ROWS]

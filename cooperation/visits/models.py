@@ -109,6 +109,9 @@ class Visit(models.Model):
             ),
         ]
         indexes = [
+            # A list sorted by this column: its first page read in order, not every row sorted.
+            models.Index(fields=["title"], name="visit_title"),
+            models.Index(fields=["status"], name="visit_status"),
             # Upcoming visits (dashboard, reminders) and the list sorted by date.
             models.Index(fields=["starts_on", "status"], name="visit_starts_status"),
             # The visit list's order: ORDER BY starts_on DESC, id DESC LIMIT 50 (read backwards).
