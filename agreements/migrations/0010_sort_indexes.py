@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0009_notice_period_in_months'),
-        ('partners', '0008_sort_indexes'),
+        ("agreements", "0009_notice_period_in_months"),
+        ("partners", "0008_sort_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(fields=['expires_on'], name='agreement_expires'),
+            model_name="agreement",
+            index=models.Index(fields=["expires_on"], name="agreement_expires"),
         ),
     ]

@@ -5,21 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0010_sort_indexes'),
-        ('cooperation', '0010_planned_rows'),
-        ('partners', '0008_sort_indexes'),
+        ("agreements", "0010_sort_indexes"),
+        ("cooperation", "0010_planned_rows"),
+        ("partners", "0008_sort_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['title'], name='visit_title'),
+            model_name="visit",
+            index=models.Index(fields=["title"], name="visit_title"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['status'], name='visit_status'),
+            model_name="visit",
+            index=models.Index(fields=["status"], name="visit_status"),
         ),
     ]

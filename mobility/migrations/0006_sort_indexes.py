@@ -5,21 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0010_sort_indexes'),
-        ('mobility', '0005_participant_name_indexes'),
-        ('partners', '0008_sort_indexes'),
+        ("agreements", "0010_sort_indexes"),
+        ("mobility", "0005_participant_name_indexes"),
+        ("partners", "0008_sort_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(fields=['kind'], name='program_kind'),
+            model_name="program",
+            index=models.Index(fields=["kind"], name="program_kind"),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(fields=['direction'], name='program_direction'),
+            model_name="program",
+            index=models.Index(fields=["direction"], name="program_direction"),
         ),
     ]

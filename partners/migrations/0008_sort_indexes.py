@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0007_ewp_identifiers'),
+        ("partners", "0007_ewp_identifiers"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='institution',
-            index=models.Index(fields=['kind'], name='institution_kind'),
+            model_name="institution",
+            index=models.Index(fields=["kind"], name="institution_kind"),
         ),
         migrations.AddIndex(
-            model_name='institution',
-            index=models.Index(fields=['city'], name='institution_city'),
+            model_name="institution",
+            index=models.Index(fields=["city"], name="institution_city"),
         ),
     ]
