@@ -17,4 +17,8 @@ class Migration(migrations.Migration):
             model_name="institution",
             index=models.Index(fields=["city"], name="institution_city"),
         ),
+        migrations.AddIndex(
+            model_name="contact",
+            index=models.Index(fields=["full_name"], name="contact_full_name"),
+        ),
     ]
