@@ -26,7 +26,7 @@ class ResultGroup:
     hits: list
     total: int
     list_url: str  # the full list, filtered by the same words; empty where there is none
-    estimated: bool = False  # the total is PostgreSQL's estimate (the lists' rule, ESTIMATE_ABOVE)
+    estimated: bool = False  # the total is PostgreSQL's estimate (the lists' rule, COUNT_UP_TO)
 
 
 class SearchView(LoginRequiredMixin, TemplateView):
