@@ -35,11 +35,10 @@ FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
 
 # The one rule for a list's count, filtered or not: at most this many rows are counted exactly;
 # a list of more shows PostgreSQL's estimate ("about 31,700"), as a COUNT(*) would read every one
-# of them. The estimate is the planner's (from its statistics, without reading the rows).
-COUNT_UP_TO = 5_000
-# A broad search (cooperation.lib.queries.search_any, which tests each row) is not counted at all
-# when its estimate is above this: counting would test every row of the list.
-ESTIMATE_ABOVE = 1_000
+# of them. The estimate is the planner's (from its statistics, without reading the rows). A broad
+# search (cooperation.lib.queries.search_any, which tests each row) expected to match more is not
+# counted at all.
+COUNT_UP_TO = 1_000
 
 
 class EstimatedCountPaginator(Paginator):
@@ -89,7 +88,7 @@ def counted_or_estimated(object_list) -> tuple[int, bool] | None:
             cursor.execute(
                 f"SELECT planned, CASE WHEN planned * %s <= %s THEN ({count}) END"
                 " FROM (SELECT planned_rows(%s)) AS plan(planned)",
-                [share, ESTIMATE_ABOVE, *params, COUNT_UP_TO + 1, plan],
+                [share, COUNT_UP_TO, *params, COUNT_UP_TO + 1, plan],
             )
         planned, exact = cursor.fetchone()
     if exact is not None and exact <= COUNT_UP_TO:

@@ -85,7 +85,7 @@ def test_a_narrow_search_keeps_the_union_through_the_indexes(many_agreements):
 
 
 def test_a_broad_search_is_estimated_not_counted(many_agreements, monkeypatch):
-    monkeypatch.setattr(listing, "ESTIMATE_ABOVE", 100)
+    monkeypatch.setattr(listing, "COUNT_UP_TO", 100)
     broad = Agreement.objects.search("univ")
     with CaptureQueriesContext(connection) as queries:
         number, estimated = listing.counted_or_estimated(broad)
