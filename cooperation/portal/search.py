@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from agreements.models import Agreement
-from cooperation.lib.listing import counted_or_estimated
+from cooperation.lib.listing import counted_or_estimated, rounded
 from cooperation.visits.models import Visit
 from mobility.models import Program
 from partners.models import Contact, Institution
@@ -92,10 +92,11 @@ class SearchView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         text = self.request.GET.get("q", "").strip()[:200]
         groups = self.groups(text) if text else []
+        found, estimated = sum(group.total for group in groups), any(group.estimated for group in groups)
         return super().get_context_data(
             query=text,
             groups=groups,
-            found=sum(group.total for group in groups),
-            found_estimated=any(group.estimated for group in groups),
+            found=rounded(found) if estimated else found,
+            found_estimated=estimated,
             **kwargs,
         )
