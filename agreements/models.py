@@ -27,7 +27,7 @@ from cooperation.lib.academic_years import (
     validate_academic_year,
     years_before,
 )
-from cooperation.lib.queries import pk_in_any
+from cooperation.lib.queries import pk_in_any, search_any
 from cooperation.lib.text import partner_named
 from partners.models import Contact, Institution, Unit
 
@@ -167,12 +167,10 @@ class AgreementQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            pk_in_any(
-                Agreement.objects.filter(title__icontains=text).values("pk"),
-                Agreement.objects.filter(registration_number__iexact=text).values("pk"),
-                AgreementParty.objects.filter(partner_named("institution__search_text", text)).values("agreement_id"),
-            )
+        return search_any(
+            self,
+            [Q(title__icontains=text), Q(registration_number__iexact=text)],
+            [(AgreementParty.objects.filter(partner_named("institution__search_text", text)), "agreement_id")],
         )
 
 
@@ -337,6 +335,8 @@ class Agreement(models.Model):
             models.CheckConstraint(condition=~Q(renews=F("id")), name="agreement_does_not_renew_itself"),
         ]
         indexes = [
+            # A list sorted by this column: its first page read in order, not every row sorted.
+            models.Index(fields=["expires_on"], name="agreement_expires"),
             # Agreement.objects.expiring() and the reminder sweep: status first, then the date.
             models.Index(fields=["status", "expires_on"], name="agreement_status_expires"),
             # The agreement list filtered by kind.

@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,11 @@ class AgreementTable(ListTable):
         )
         empty_text = _("No agreement matches these filters.")
         attrs = {"id": "agreement-table"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._today = None
+        self._state_words: dict[str, str] = {}
 
     def render_title(self, record):
         html = format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.title)
@@ -101,4 +107,12 @@ class AgreementTable(ListTable):
         return record.expires_on
 
     def value_state(self, record):
-        return record.state_text()
+        # Today and the states' words once per table, not once per row of an export.
+        if self._today is None:
+            self._today = timezone.localdate()
+        state = record.state(self._today)
+        if state == Agreement.State.EXPIRING:
+            return record.state_text(self._today)
+        if state not in self._state_words:
+            self._state_words[state] = str(state.label)
+        return self._state_words[state]

@@ -21,13 +21,16 @@ class AgreementListView(ListPageView):
     export_name = "agreements"
 
     def get_queryset(self):
-        return (
-            Agreement.objects.select_related("responsible_unit")
-            .prefetch_related(
-                # A plain list, not a queryset per row (cooperation/lib/tables.py prefetched()).
+        agreements = (
+            Agreement.objects.prefetch_related(
+                # A plain list, not a queryset per row (cooperation/lib/tables.py prefetched()). The
+                # list names the partners alone: our own parties are not read, nor the partners'
+                # columns but their names (their search texts are long; an export reads thousands).
                 Prefetch(
                     "parties",
-                    AgreementParty.objects.select_related("institution", "unit"),
+                    AgreementParty.objects.filter(unit__isnull=True)
+                    .select_related("institution")
+                    .only("agreement_id", "institution_id", "unit_id", "institution__name", "institution__short_name"),
                     to_attr="prefetched_parties",
                 )
             )
@@ -38,6 +41,10 @@ class AgreementListView(ListPageView):
             )
             .order_by(F("signed_on").desc(nulls_first=True), "-pk")
         )
+        if self.export_format:
+            # Thousands of rows share a few units: read once, one instance each.
+            return agreements.prefetch_related("responsible_unit")
+        return agreements.select_related("responsible_unit")
 
 
 class AgreementDetailView(ViewPermissionMixin, HistoryMixin, DetailView):

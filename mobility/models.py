@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, Direction, Quota
 from cooperation.lib.academic_years import ACADEMIC_YEAR_PATTERN, validate_academic_year
-from cooperation.lib.queries import pk_in_any
+from cooperation.lib.queries import search_any
 from cooperation.lib.text import partner_named
 from partners.models import Institution, Unit
 
@@ -23,13 +23,10 @@ class ProgramQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            pk_in_any(
-                Program.objects.filter(title__icontains=text).values("pk"),
-                Program.partners.through.objects.filter(partner_named("institution__search_text", text)).values(
-                    "program_id"
-                ),
-            )
+        return search_any(
+            self,
+            [Q(title__icontains=text)],
+            [(Program.partners.through.objects.filter(partner_named("institution__search_text", text)), "program_id")],
         )
 
     def with_deadline_between(self, start: datetime.date, end: datetime.date):
@@ -103,12 +100,18 @@ class Program(models.Model):
             ),
         ]
         indexes = [
+            # A list sorted by this column: its first page read in order, not every row sorted.
+            models.Index(fields=["kind"], name="program_kind"),
+            models.Index(fields=["direction"], name="program_direction"),
             # The program list filtered by academic year and kind.
             models.Index(fields=["academic_year", "kind"], name="program_year_kind"),
             # The program list's order: ORDER BY academic_year DESC, title, id LIMIT 50.
             models.Index(fields=["-academic_year", "title", "id"], name="program_year_title_id"),
             # ?open_for_applications: application_deadline >= today.
             models.Index(fields=["application_deadline"], name="program_application_deadline"),
+            # The participants list sorted by program: its first page through the programs in
+            # order and each one's participants.
+            models.Index(fields=["title"], name="program_title"),
             # Search by title has a pg_trgm index on PostgreSQL: mobility/migrations/0002_list_indexes.py.
         ]
 
@@ -231,6 +234,13 @@ class Participant(models.Model):
             # Agreement.objects.dormant(): the participants started since a day, with their
             # programs and status, from this index alone.
             models.Index(fields=["starts_on", "program", "status"], name="participant_starts_program"),
+            # The participants list sorted by name: its first page read in order through this
+            # index instead of sorting every participant. (The name search has a trigram index,
+            # mobility/migrations/0005_participant_name_indexes.py.)
+            models.Index(fields=["full_name", "id"], name="participant_name_id"),
+            # And sorted by kind or by status: the first page in order, not all sorted.
+            models.Index(fields=["kind"], name="participant_kind"),
+            models.Index(fields=["status"], name="participant_status"),
         ]
 
     def __str__(self):

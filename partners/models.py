@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from cooperation.lib.queries import pk_in_any
+from cooperation.lib.queries import search_any
 from cooperation.lib.text import words_condition
 from partners.names import generic_synonym, keys_text, search_text_of
 
@@ -237,6 +237,9 @@ class Institution(models.Model):
             ),
         ]
         indexes = [
+            # A list sorted by this column: its first page read in order, not every row sorted.
+            models.Index(fields=["kind"], name="institution_kind"),
+            models.Index(fields=["city"], name="institution_city"),
             # The partner list filtered by country and kind.
             models.Index(fields=["country", "kind"], name="institution_country_kind"),
             # The partner list's order: Institution.objects.current().order_by("name") LIMIT 50.
@@ -326,13 +329,15 @@ class ContactQuerySet(models.QuerySet):
         if not text:
             return self
         # A union of one query per column, each through its own index (cooperation.lib.queries).
-        return self.filter(
-            pk_in_any(
-                Contact.objects.filter(full_name__icontains=text).values("pk"),
-                Contact.objects.filter(native_name__icontains=text).values("pk"),
-                Contact.objects.filter(email__iexact=text).values("pk"),
-                Contact.objects.filter(position__icontains=text).values("pk"),
-            )
+        return search_any(
+            self,
+            [
+                Q(full_name__icontains=text),
+                Q(native_name__icontains=text),
+                Q(email__iexact=text),
+                Q(position__icontains=text),
+            ],
+            [],
         )
 
 
@@ -366,6 +371,8 @@ class Contact(models.Model):
         indexes = [
             # ContactQuerySet.search(): email__iexact is UPPER(email) = UPPER(%s).
             models.Index(Upper("email"), name="contact_email_upper"),
+            # The global search's contacts in name order: a broad word's first hits read in order.
+            models.Index(fields=["full_name"], name="contact_full_name"),
         ]
 
     def __str__(self):

@@ -6,12 +6,11 @@ and the export link is the same URL with `export=xlsx` or `export=csv` added."""
 
 import csv
 import datetime
-import decimal
 import hashlib
-import io
 from collections.abc import Iterable, Iterator
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.http import StreamingHttpResponse
@@ -22,11 +21,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Font
 
+from cooperation.lib import xlsx
+from cooperation.lib.queries import SEARCH_SHARE
 from cooperation.lib.views import ViewPermissionMixin
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -36,45 +33,81 @@ EXPORT_MAX_ROWS = 50_000
 FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
 
 
-# Above this many rows (PostgreSQL's own estimate), an unfiltered list's page count comes from
-# the planner's statistics instead of a COUNT(*) that reads the whole table.
-ESTIMATE_ABOVE = 200_000
+# The one rule for a list's count, filtered or not: at most this many rows are counted exactly;
+# a list of more shows PostgreSQL's estimate ("about 31,700"), as a COUNT(*) would read every one
+# of them. The estimate is the planner's (from its statistics, without reading the rows). A broad
+# search (cooperation.lib.queries.search_any, which tests each row) expected to match more is not
+# counted at all.
+COUNT_UP_TO = 1_000
 
 
 class EstimatedCountPaginator(Paginator):
-    """Django's Paginator, except for a list with no filter at all over a table PostgreSQL
-    estimates above ESTIMATE_ABOVE rows: its count is pg_class.reltuples. Within a few percent
-    is all the page links need; every filtered list, whose count the page shows ("1,234 records
-    match"), and every smaller table are counted exactly."""
+    """Django's Paginator with the count of COUNT_UP_TO's rule on PostgreSQL: exact up to
+    COUNT_UP_TO rows, PostgreSQL's estimate above (`estimated` is then true, and the page says
+    "about"). A broad search's estimate is the planner's times the share of matches it sampled.
+    Elsewhere, counted exactly."""
+
+    estimated = False
 
     @cached_property
     def count(self):
-        counted = _counted_or_estimated(self.object_list)
-        return counted if counted is not None else super().count
+        counted = counted_or_estimated(self.object_list)
+        if counted is None:
+            return super().count
+        number, self.estimated = counted
+        return number
 
 
-def _counted_or_estimated(object_list) -> int | None:
-    """For an unfiltered queryset on PostgreSQL, one query that gives the estimate when it is
-    above ESTIMATE_ABOVE and the exact count otherwise (the same query every time, so a page's
-    query count does not depend on what an earlier request left behind); None for anything else."""
+def counted_or_estimated(object_list) -> tuple[int, bool] | None:
+    """The number of rows of a queryset by COUNT_UP_TO's rule, and whether it is an estimate;
+    None on a database other than PostgreSQL. One query whatever the answer (the count stops
+    after COUNT_UP_TO rows), so a page's query count does not depend on the data."""
     queryset = getattr(getattr(object_list, "data", None), "data", object_list)
     if not isinstance(queryset, models.QuerySet):
-        return None
-    query = queryset.query
-    if query.where or query.distinct or query.combinator or query.low_mark or query.high_mark is not None:
         return None
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing by itself (pk__in=[], none())
+        return 0, False
+    share = search_share(queryset)
+    plan = connection.ops.compose_sql(sql, params)
+    count = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS counted"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT CASE WHEN reltuples > %s THEN reltuples::bigint"
-            f" ELSE (SELECT COUNT(*) FROM {table}) END FROM pg_class WHERE oid = %s::regclass",
-            [ESTIMATE_ABOVE, queryset.model._meta.db_table],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
+        if share is None:
+            # The planner is asked only when there are more rows than are counted.
+            cursor.execute(
+                f"SELECT CASE WHEN exact > %s THEN planned_rows(%s) END, exact FROM ({count}) AS counted(exact)",
+                [COUNT_UP_TO, plan, *params, COUNT_UP_TO + 1],
+            )
+        else:
+            # A broad search is counted only when the planner expects few matches: counting
+            # tests each row.
+            cursor.execute(
+                f"SELECT planned, CASE WHEN planned * %s <= %s THEN ({count}) END"
+                " FROM (SELECT planned_rows(%s)) AS plan(planned)",
+                [share, COUNT_UP_TO, *params, COUNT_UP_TO + 1, plan],
+            )
+        planned, exact = cursor.fetchone()
+    if exact is not None and exact <= COUNT_UP_TO:
+        return exact, False
+    return rounded(max(planned * (share or 1), exact or 0)), True
+
+
+def search_share(queryset) -> float | None:
+    """The share of rows a broad search matched in its sample (cooperation.lib.queries
+    search_any), which scales the planner's estimate: the planner cannot see into its per-row
+    test and takes it to match nearly every row. None for any other queryset."""
+    share = queryset.query.annotations.get(SEARCH_SHARE)
+    return float(share.value) if share is not None else None
+
+
+def rounded(estimate: float) -> int:
+    """An estimate to three significant digits (28,855 -> 28,900): no more precise than it is."""
+    digits = max(0, len(str(int(estimate))) - 3)
+    return int(round(estimate, -digits))
 
 
 class ListPageView(ViewPermissionMixin, SingleTableMixin, FilterView):
@@ -162,8 +195,8 @@ def _limited(rows: Iterable[list], limit: int) -> Iterator[list]:
 
 
 def export_response(rows: Iterable[list], export_format: str, filename: str, sheet_title: str = ""):
-    """Rows (the first is the header) as a download. CSV streams; the workbook is written in
-    openpyxl's write-only mode, which keeps memory flat however many rows there are."""
+    """Rows (the first is the header) as a download. CSV streams; the workbook is written by
+    cooperation/lib/xlsx.py, a row at a time into its compressed sheet."""
     if export_format == "csv":
         response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     else:
@@ -199,46 +232,17 @@ def _csv_value(value):
 
 
 def _workbook_bytes(rows: Iterable[list], sheet_title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
-    bold = Font(bold=True)
-    for index, row in enumerate(rows):
-        if index == 0:
-            cells = []
-            for header in row:
-                cell = WriteOnlyCell(sheet, value=str(header))
-                cell.font = bold
-                cells.append(cell)
-            sheet.append(cells)
-            continue
-        sheet.append([_xlsx_value(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx.workbook_bytes((_local_times(row) for row in rows), _sheet_title(sheet_title))
 
 
-def _xlsx_value(sheet, value):
-    # openpyxl takes a plain value as it is, without making a cell object (a third of an
-    # export's time): a date gets its yyyy-mm-dd format that way, a text that cannot be read as
-    # a formula or an error code stays text.
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, (int, float, decimal.Decimal)) or value is None:
-        return value
-    if value == "":
-        return None  # an empty cell, not a cell holding empty text
-    text = str(value)
-    if not text.startswith("=") and text not in ERROR_CODES:
-        return text
-    cell = WriteOnlyCell(sheet, value=text)
-    # openpyxl would store text starting with "=" as a formula: keep every text a string.
-    cell.data_type = "s"
-    return cell
+def _local_times(row: list) -> list:
+    # A sheet shows the time of day in the portal's time zone, as the pages do.
+    return [
+        timezone.localtime(value).replace(tzinfo=None)
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value)
+        else value
+        for value in row
+    ]
 
 
 def _sheet_title(title: str) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from agreements.models import Agreement
+from cooperation.lib.listing import counted_or_estimated, rounded
 from cooperation.visits.models import Visit
 from mobility.models import Program
 from partners.models import Contact, Institution
@@ -25,6 +26,7 @@ class ResultGroup:
     hits: list
     total: int
     list_url: str  # the full list, filtered by the same words; empty where there is none
+    estimated: bool = False  # the total is PostgreSQL's estimate (the lists' rule, COUNT_UP_TO)
 
 
 class SearchView(LoginRequiredMixin, TemplateView):
@@ -74,9 +76,12 @@ class SearchView(LoginRequiredMixin, TemplateView):
             if not user.has_perm(permission):
                 continue
             hits = list(queryset[: HITS_PER_KIND + 1])
-            # Count only when there are more hits than shown: most searches find a handful.
-            total = queryset.count() if len(hits) > HITS_PER_KIND else len(hits)
-            groups.append(ResultGroup(key, title, hits[:HITS_PER_KIND], total, list_url))
+            # Count only when there are more hits than shown: most searches find a handful. Many
+            # matches are estimated, as the lists count them.
+            total, estimated = len(hits), False
+            if len(hits) > HITS_PER_KIND:
+                total, estimated = counted_or_estimated(queryset) or (queryset.count(), False)
+            groups.append(ResultGroup(key, title, hits[:HITS_PER_KIND], total, list_url, estimated))
         return groups
 
     def get(self, request, *args, **kwargs):
@@ -87,4 +92,11 @@ class SearchView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         text = self.request.GET.get("q", "").strip()[:200]
         groups = self.groups(text) if text else []
-        return super().get_context_data(query=text, groups=groups, found=sum(group.total for group in groups), **kwargs)
+        found, estimated = sum(group.total for group in groups), any(group.estimated for group in groups)
+        return super().get_context_data(
+            query=text,
+            groups=groups,
+            found=rounded(found) if estimated else found,
+            found_estimated=estimated,
+            **kwargs,
+        )

@@ -12,7 +12,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, AreaOfCooperation
-from cooperation.lib.queries import pk_in_any
+from cooperation.lib.queries import search_any
 from cooperation.lib.text import partner_named
 from partners.models import Contact, Institution, Unit
 
@@ -33,15 +33,10 @@ class VisitQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            pk_in_any(
-                Visit.objects.filter(title__icontains=text).values("pk"),
-                Visit.objects.filter(places__icontains=text).values("pk"),
-                Visit.objects.filter(city__icontains=text).values("pk"),
-                Visit.partners.through.objects.filter(partner_named("institution__search_text", text)).values(
-                    "visit_id"
-                ),
-            )
+        return search_any(
+            self,
+            [Q(title__icontains=text), Q(places__icontains=text), Q(city__icontains=text)],
+            [(Visit.partners.through.objects.filter(partner_named("institution__search_text", text)), "visit_id")],
         )
 
 
@@ -114,6 +109,9 @@ class Visit(models.Model):
             ),
         ]
         indexes = [
+            # A list sorted by this column: its first page read in order, not every row sorted.
+            models.Index(fields=["title"], name="visit_title"),
+            models.Index(fields=["status"], name="visit_status"),
             # Upcoming visits (dashboard, reminders) and the list sorted by date.
             models.Index(fields=["starts_on", "status"], name="visit_starts_status"),
             # The visit list's order: ORDER BY starts_on DESC, id DESC LIMIT 50 (read backwards).
