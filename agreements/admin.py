@@ -107,7 +107,8 @@ class AgreementAdmin(InstitutionNameSearchMixin, PortalAdmin):
     date_hierarchy = "signed_on"
     autocomplete_fields = ["responsible_unit", "responsible_person", "renews", "areas"]
     list_select_related = ["responsible_unit"]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    # The last activity is computed from mobility and visits (cooperation/activity.py): shown, never entered.
+    readonly_fields = ["created_by", "created_at", "updated_at", "last_activity_on"]
     inlines = [AgreementPartyInline, SignatoryInline, QuotaInline, AgreementDocumentInline]
     fieldsets = [
         (None, {"fields": ["title", "kind", "status", "registration_number", "purpose", "areas"]}),
@@ -123,7 +124,7 @@ class AgreementAdmin(InstitutionNameSearchMixin, PortalAdmin):
                 ]
             },
         ),
-        (_("Notes and record"), {"fields": ["notes", "created_by", "created_at", "updated_at"]}),
+        (_("Notes and record"), {"fields": ["notes", "created_by", "created_at", "updated_at", "last_activity_on"]}),
     ]
 
     def save_model(self, request, obj, form, change):

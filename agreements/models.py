@@ -6,7 +6,6 @@ import re
 import uuid
 from pathlib import PurePath
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -23,7 +22,6 @@ from agreements.isced import ISCED_F_FIELDS, is_isced_code
 from agreements.language_skills import format_language_skills
 from cooperation.lib.academic_years import (
     ACADEMIC_YEAR_PATTERN,
-    academic_year_of,
     validate_academic_year,
     years_before,
 )
@@ -129,35 +127,13 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(status=state)
 
     def dormant(self, on: datetime.date | None = None):
-        """In force, signed more than two years ago, and since then no mobility under it (a
-        participant, not withdrawn, of a program resting on it) and no visit (not cancelled) at
-        which it was signed or with one of its partners. Planned mobility and visits count.
-
-        Mobility and visits live in apps above this one: they come in through the registry."""
+        """In force, signed more than two years ago, and since then no mobility under it and no
+        visit about it: its last activity (last_activity_on, planned activity included; what
+        counts is said in cooperation/activity.py) falls before the cut-off, or there was none."""
         on = on or timezone.localdate()
         since = years_before(on, DORMANT_AFTER_YEARS)
-        participant_model = apps.get_model("mobility", "Participant")
-        visit_model = apps.get_model("cooperation", "Visit")
-        # Mobility since then: dated from the participant's start, or from the program's year
-        # when the start is not known. Two branches, each from an index alone
-        # (participant_starts_program): as one OR it read every participant.
-        in_programs = participant_model.objects.active().filter(program__agreement__isnull=False)
-        mobility_started = in_programs.filter(starts_on__gte=since)
-        mobility_undated = in_programs.filter(
-            starts_on__isnull=True, program__academic_year__gte=academic_year_of(since)
-        )
-        live = ~Q(visit__status=visit_model.Status.CANCELLED) & Q(visit__starts_on__gte=since)
-        visited = visit_model.partners.through.objects.filter(live).values("institution_id")
-        # What has had some activity since then, found once as one set of ids that PostgreSQL
-        # hashes, each candidate then looked up in it, instead of an anti-join per agreement
-        # through the parties, the visits and the programs.
-        active = pk_in_any(
-            mobility_started.values("program__agreement_id"),
-            mobility_undated.values("program__agreement_id"),
-            AgreementParty.objects.filter(institution_id__in=visited).values("agreement_id"),
-            visit_model.agreements_signed.through.objects.filter(live).values("agreement_id"),
-        )
-        return self.in_force(on).filter(signed_on__lte=since).exclude(active)
+        quiet_since = Q(last_activity_on__isnull=True) | Q(last_activity_on__lt=since)
+        return self.in_force(on).filter(quiet_since, signed_on__lte=since)
 
     def owned_by(self, unit: Unit):
         return self.filter(responsible_unit=unit)
@@ -281,8 +257,13 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The latest day of mobility or a visit under it (planned ones too): computed from those
+    # records whenever one of them is written (cooperation/activity.py), never entered.
+    last_activity_on = models.DateField(_("last activity"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[areas])
+    # Not in the history: it is no one's edit. (simple-history then cannot record a change made
+    # from the agreement's side of a visit's agreements_signed; the visit's side is the one used.)
+    history = HistoricalRecords(m2m_fields=[areas], excluded_fields=["last_activity_on"])
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
@@ -344,6 +325,14 @@ class Agreement(models.Model):
             # The agreement list's order: ORDER BY signed_on DESC NULLS FIRST, id DESC LIMIT 50
             # (read backwards; PostgreSQL puts NULLs last ascending, so first descending).
             models.Index(fields=["signed_on", "id"], name="agreement_signed_id"),
+            # How many agreements are dormant (the dashboard's count): the signed ones by date,
+            # with what the rule reads beside it, counted from the index alone.
+            models.Index(
+                fields=["signed_on"],
+                include=["last_activity_on", "valid_from", "expires_on", "auto_renews"],
+                condition=Q(status="signed"),
+                name="agreement_signed_quiet",
+            ),
             # The list sorted by title (?sort=title).
             models.Index(fields=["title"], name="agreement_title"),
             # Agreement.objects.search(): registration_number__iexact is UPPER(...) = UPPER(%s).

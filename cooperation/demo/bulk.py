@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, AreaOfCooperation, Quota, Signatory
 from cooperation import roles
+from cooperation.activity import refresh_last_activity
 from cooperation.demo.files import read
 from cooperation.lib.academic_years import academic_year_of
 from cooperation.visits.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
@@ -184,6 +185,8 @@ class BulkSeeder:
         self._step("visit rows", self.seed_visit_rows)
         self._step("programs", self.seed_programs)
         self._step("participants", self.seed_participants)
+        # bulk_create sends no signals: the agreements' last activity is computed once, at the end.
+        self._step("last activity", refresh_last_activity)
         self._vacuum()
         return self.report
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from cooperation import activity
 from cooperation.dashboard.cache import records_changed
 from cooperation.importing.agreements import AgreementImport
 from cooperation.importing.base import (
@@ -169,7 +170,7 @@ def import_confirm(*, batch: ImportBatch, user, decisions: RowDecisions | None =
         else:
             recorder = Recorder(user=user, reason=_("Imported from %(file)s") % {"file": batch.original_name})
             try:
-                with transaction.atomic():
+                with transaction.atomic(), activity.batched():
                     importer.write(rows, recorder)
             except IntegrityError as error:
                 # Someone entered the same identifier a moment ago: nothing of this import stays.
@@ -318,35 +319,40 @@ def import_undo(*, batch: ImportBatch, user) -> ImportBatch:
         if problems:
             raise ImportRefused([_("This import cannot be undone:"), *problems])
         reason = _("Import of %(file)s undone") % {"file": batch.original_name}
-        for entry in reversed(batch.updated_records):
-            model = apps.get_model(entry["model"])
-            obj = model._default_manager.select_for_update().filter(pk=entry["pk"]).first()
-            if obj is None:
-                continue
-            many = restore(obj, entry["before"])
-            save_with_history(obj, user=user, reason=reason)
-            for name in many:
-                getattr(obj, name).set(entry["before"][name])
-        created: dict[str, list] = {}
-        for label, pk in batch.created_records:
-            created.setdefault(label, []).append(pk)
-        # Model by model, the last created first (names before their institution, parties
-        # before their agreement): one delete per model rather than one per record.
-        for label in reversed(list(created)):
-            model = apps.get_model(label)
-            try:
-                model._default_manager.filter(pk__in=created[label]).delete()
-            except (ProtectedError, RestrictedError) as error:
-                # Linked a moment ago, after undo_problems() looked: the whole undo rolls back.
-                raise ImportRefused([_("This import cannot be undone:"), str(error.args[0])]) from error
-            if hasattr(model, "history"):
-                # The deletions' history rows, written by the delete, say who and why.
-                model.history.filter(
-                    **{f"{model._meta.pk.attname}__in": created[label]}, history_type="-", history_user=None
-                ).update(history_user=user, history_change_reason=reason)
+        with activity.batched():
+            _undo_writes(batch, user=user, reason=reason)
         batch.status = ImportBatch.Status.UNDONE
         batch.undone_by = user
         batch.undone_at = timezone.now()
         batch.save(update_fields=["status", "undone_by", "undone_at"])
         records_changed()
     return batch
+
+
+def _undo_writes(batch: ImportBatch, *, user, reason: str) -> None:
+    for entry in reversed(batch.updated_records):
+        model = apps.get_model(entry["model"])
+        obj = model._default_manager.select_for_update().filter(pk=entry["pk"]).first()
+        if obj is None:
+            continue
+        many = restore(obj, entry["before"])
+        save_with_history(obj, user=user, reason=reason)
+        for name in many:
+            getattr(obj, name).set(entry["before"][name])
+    created: dict[str, list] = {}
+    for label, pk in batch.created_records:
+        created.setdefault(label, []).append(pk)
+    # Model by model, the last created first (names before their institution, parties
+    # before their agreement): one delete per model rather than one per record.
+    for label in reversed(list(created)):
+        model = apps.get_model(label)
+        try:
+            model._default_manager.filter(pk__in=created[label]).delete()
+        except (ProtectedError, RestrictedError) as error:
+            # Linked a moment ago, after undo_problems() looked: the whole undo rolls back.
+            raise ImportRefused([_("This import cannot be undone:"), str(error.args[0])]) from error
+        if hasattr(model, "history"):
+            # The deletions' history rows, written by the delete, say who and why.
+            model.history.filter(
+                **{f"{model._meta.pk.attname}__in": created[label]}, history_type="-", history_user=None
+            ).update(history_user=user, history_change_reason=reason)

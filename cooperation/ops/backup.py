@@ -24,6 +24,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from cooperation.activity import recomputed_at_the_end
+
 FORMAT_VERSION = 1
 # XML, not JSON: Django's JSON encoder rounds times to milliseconds; XML keeps them exact.
 DATABASE_MEMBER = "database.xml"
@@ -168,7 +170,9 @@ def restore_backup(source: Path) -> dict:
         history_enabled = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
         settings.SIMPLE_HISTORY_ENABLED = False
         try:
-            with transaction.atomic():
+            with transaction.atomic(), recomputed_at_the_end():
+                # An archive of a portal older than the agreements' last activity has none: it
+                # is computed from what was loaded, as for every other archive.
                 call_command("loaddata", str(dump), verbosity=0)
         finally:
             settings.SIMPLE_HISTORY_ENABLED = history_enabled

@@ -25,8 +25,9 @@ from cooperation.tests.db_state import RowChange, changes_between, database_stat
 # Fields a save stamps by itself, and the search text rebuilt from a partner's names.
 STAMPED = {"updated_at", "search_text", "name_keys"}
 # A column rebuilt from other rows: a partner's search text takes its name variants, so changing,
-# adding or removing a variant also changes the partner's row there (InstitutionName.save()).
-REBUILT = {"search_text", "name_keys"}
+# adding or removing a variant also changes the partner's row there (InstitutionName.save()); an
+# agreement's last activity follows its programs, participants and visits (cooperation/activity.py).
+REBUILT = {"search_text", "name_keys", "last_activity_on"}
 MANAGEMENT = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$")
 ROW = re.compile(r"^(?P<prefix>[a-z_]+)-(?P<index>\d+)-(?P<field>\w+)$")
 
