@@ -25,7 +25,7 @@ from cooperation.lib.academic_years import (
     validate_academic_year,
     years_before,
 )
-from cooperation.lib.queries import pk_in_any, search_any
+from cooperation.lib.queries import search_any
 from cooperation.lib.text import partner_named
 from partners.models import Contact, Institution, Unit
 

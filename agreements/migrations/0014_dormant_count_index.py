@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0010_agreement_last_activity"),
+        ("agreements", "0013_agreement_last_activity"),
         ("partners", "0007_ewp_identifiers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

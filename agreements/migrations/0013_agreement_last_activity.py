@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0009_notice_period_in_months"),
+        ("agreements", "0012_sort_indexes"),
     ]
 
     operations = [

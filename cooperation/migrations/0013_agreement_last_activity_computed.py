@@ -14,9 +14,9 @@ def compute(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0010_agreement_last_activity"),
-        ("cooperation", "0009_outcome_institution"),
-        ("mobility", "0004_participant_starts_index"),
+        ("agreements", "0013_agreement_last_activity"),
+        ("cooperation", "0012_sort_indexes"),
+        ("mobility", "0006_sort_indexes"),
     ]
 
     operations = [migrations.RunPython(compute, migrations.RunPython.noop, elidable=True)]
