@@ -1,28 +1,31 @@
-"""A pytest plugin for mutation runs: each test process that runs at the same time gets its own
-test database, kept between mutants.
+"""A pytest plugin for mutation runs: each test process that runs at the same time gets a test
+database of its own, made once before the run (scripts/mutation.py) and used as it is.
 
 mutmut runs every mutant's tests in a process forked from its own, two at a time here. They
 cannot share one test database: the transactional tests empty every table when they end, under
-the feet of the other process. A fresh database per mutant would cost a migration each time.
-So a process takes the first free slot (an exclusive lock on a file; the kernel frees it when
-the process ends, however it ends) and uses the test database of that slot, which --reuse-db
-keeps for the next process that takes the slot.
+the feet of the other process. Creating, or even checking, the migrations for every mutant would
+cost seconds each. So a process takes the first free slot (an exclusive lock on a file; the
+kernel frees it when the process ends, however it ends) and runs its tests in that slot's
+database, as pytest-django runs tests in an existing database: django_db_setup only names it.
 """
 
 import fcntl
 import os
 from pathlib import Path
 
-SLOTS = 8
+import pytest
+
 _held = []
-# The test database names before any slot suffix: the workers are forked from a process whose
-# settings already carry its own slot's suffix.
-_base_names: dict[str, str] = {}
 
 
-def _take_slot() -> int:
+def slot_database(name: str, slot: int) -> str:
+    """The database of a slot, from the name in DATABASE_URL (scripts/mutation.py makes them)."""
+    return f"test_{name}_slot{slot}"
+
+
+def _take_slot(slots: int) -> int:
     lock_dir = Path(os.environ.get("MUTATION_LOCK_DIR", "."))
-    for slot in range(SLOTS):
+    for slot in range(slots):
         handle = open(lock_dir / f"db-slot-{slot}.lock", "w")  # held open until the process ends
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -31,7 +34,26 @@ def _take_slot() -> int:
             continue
         _held.append(handle)
         return slot
-    raise RuntimeError(f"more than {SLOTS} test processes at once")
+    raise RuntimeError(f"more than {slots} test processes at once")
+
+
+class ExistingDatabase:
+    @pytest.fixture(scope="session")
+    def django_db_setup(self):
+        from django.conf import settings
+        from django.db import connections
+
+        slot = _take_slot(int(os.environ.get("MUTATION_DB_SLOTS", "3")))
+        database = settings.DATABASES["default"]
+        # The workers are forked from a process whose settings name its own slot's database.
+        base = os.environ["MUTATION_DB_NAME"]
+        database["NAME"] = database.setdefault("TEST", {})["NAME"] = slot_database(base, slot)
+        connections.close_all()
+
+
+def pytest_configure(config):
+    # Registered now, after pytest-django, so that this django_db_setup is the one used.
+    config.pluginmanager.register(ExistingDatabase(), "mutation-existing-database")
 
 
 def pytest_unconfigure(config):
@@ -39,15 +61,3 @@ def pytest_unconfigure(config):
     # held must be free for them.
     while _held:
         _held.pop().close()
-
-
-def pytest_sessionstart(session):
-    # Django reads the test database's name when the session's first database test sets it up;
-    # pytest-django's own suffix for parallel runs is set the same way, on the settings in place.
-    from django.conf import settings
-
-    slot = _take_slot()
-    for alias, database in settings.DATABASES.items():
-        test = database.setdefault("TEST", {})
-        base = _base_names.setdefault(alias, test.get("NAME") or f"test_{database['NAME']}")
-        test["NAME"] = f"{base}_slot{slot}"

@@ -23,6 +23,12 @@ import time
 import tomllib
 from pathlib import Path
 
+import dj_database_url
+import psycopg2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from mutation.db_slot import slot_database  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "mutation"
 WORK_ROOT = ROOT / "var" / "mutation"
@@ -58,8 +64,8 @@ def setup_cfg(config: dict) -> str:
         f"only_mutate ={lines(config['mutate'])}\n"
         f"also_copy ={lines(ALSO_COPY)}\n"
         f"pytest_add_cli_args_test_selection ={lines(config['tests'])}\n"
-        # One test database per worker, kept between mutants (migrations once, not per mutant).
-        f"pytest_add_cli_args ={lines(['-p', 'mutation.db_slot', '-p', 'no:cacheprovider', '--reuse-db'])}\n"
+        # One test database per worker, migrated once (mutation/db_slot.py).
+        f"pytest_add_cli_args ={lines(['-p', 'mutation.db_slot', '-p', 'no:cacheprovider'])}\n"
         # mutmut learns which tests reach which function from the trampolines it adds;
         # following the import graph for cache invalidation is not needed on fresh runs.
         "track_dependencies = false\n"
@@ -78,7 +84,7 @@ def prepare(name: str, config: dict) -> Path:
     return work
 
 
-def environment(work: Path) -> dict:
+def environment(work: Path, children: int) -> dict:
     env = dict(os.environ)
     url = env.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -86,7 +92,38 @@ def environment(work: Path) -> dict:
     env["DATABASE_URL"] = url.rstrip("/") + "_mutation"
     env["REQUIRE_SERVICES"] = "1"
     env["MUTATION_LOCK_DIR"] = str(work)
+    env["MUTATION_DB_NAME"] = dj_database_url.parse(env["DATABASE_URL"])["NAME"]
+    # The workers, and mutmut's own process for its first runs.
+    env["MUTATION_DB_SLOTS"] = str(children + 1)
     return env
+
+
+def prepare_databases(env: dict) -> None:
+    """One migrated test database per slot (mutation/db_slot.py), kept from run to run: the
+    first is migrated (quick when it is up to date), the others copied from it when missing."""
+    settings = dj_database_url.parse(env["DATABASE_URL"])
+    names = [slot_database(env["MUTATION_DB_NAME"], slot) for slot in range(int(env["MUTATION_DB_SLOTS"]))]
+    server = psycopg2.connect(
+        dbname="postgres",
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+    )
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname = ANY(%s)", [names])
+        existing = {row[0] for row in cursor.fetchall()}
+        if names[0] not in existing:
+            cursor.execute(f'CREATE DATABASE "{names[0]}"')
+        url = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + names[0]
+        migrate = [sys.executable, "manage.py", "migrate", "--noinput", "--settings=cooperation.test_settings"]
+        subprocess.run(migrate, cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True, stdout=subprocess.DEVNULL)
+        for name in names[1:]:
+            if name in existing:
+                cursor.execute(f'DROP DATABASE "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{names[0]}"')
+    server.close()
 
 
 def results(work: Path, config: dict) -> dict[str, tuple[str, int | None]]:
@@ -123,7 +160,8 @@ def diffs(work: Path, env: dict, mutants: dict[str, str]) -> dict[str, str]:
 def run(name: str, children: int) -> dict:
     config = load(name)
     work = prepare(name, config)
-    env = environment(work)
+    env = environment(work, children)
+    prepare_databases(env)
     mutmut = Path(sys.executable).with_name("mutmut")
     command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(children)]
     print(f"== {name}: {' '.join(config['mutate'])}", flush=True)
