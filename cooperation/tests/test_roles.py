@@ -1,0 +1,88 @@
+"""What each role may do on each model, as sync_role_permissions gives it to the role's group
+(the data migrations run it; here it is run again on groups stripped of everything)."""
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission
+
+from cooperation import roles
+
+
+@pytest.fixture
+def held(db):
+    """{role: {"app.codename", ...}} after a sync from nothing but one stray permission."""
+    Group.objects.filter(name__in=roles.ROLES).delete()
+    stray = Group.objects.create(name=roles.RECTOR)
+    stray.permissions.add(Permission.objects.get(codename="delete_agreement"))
+
+    roles.sync_role_permissions(django_apps)
+
+    return {
+        role: {
+            f"{app}.{codename}"
+            for app, codename in Group.objects.get(name=role).permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        for role in roles.ROLES
+    }
+
+
+def domain_permissions() -> set[str]:
+    return {
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.filter(content_type__app_label__in=roles.DOMAIN_APPS).values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+def test_the_office_may_do_everything_but_write_other_peoples_secrets(held):
+    secrets = {
+        f"cooperation.{verb}_{model}" for model in ("apitoken", "calendarfeedtoken") for verb in ("add", "change")
+    }
+    history_writes = {name for name in domain_permissions() if "_historical" in name and ".view_" not in name}
+    assert held[roles.OFFICE] == domain_permissions() - secrets - history_writes
+
+
+def test_the_rectors_office_only_reads_and_never_the_secrets(held):
+    assert all(".view_" in name for name in held[roles.RECTOR])
+    assert "agreements.view_agreement" in held[roles.RECTOR]
+    assert "agreements.delete_agreement" not in held[roles.RECTOR]  # the stray permission is gone
+    assert "cooperation.view_apitoken" not in held[roles.RECTOR]
+    assert "cooperation.view_calendarfeedtoken" not in held[roles.RECTOR]
+
+
+def test_a_coordinator_enters_records_but_deletes_only_the_rows_inside_them(held):
+    coordinator = held[roles.COORDINATOR]
+    assert {"agreements.view_agreement", "agreements.add_agreement", "agreements.change_agreement"} <= coordinator
+    assert "agreements.delete_agreement" not in coordinator
+    assert {"agreements.add_agreementparty", "agreements.delete_agreementparty"} <= coordinator
+    assert "mobility.delete_participant" in coordinator
+    assert "mobility.delete_program" not in coordinator
+
+
+def test_a_coordinator_reads_the_offices_reference_lists_but_does_not_change_them(held):
+    coordinator = held[roles.COORDINATOR]
+    assert "partners.view_unit" in coordinator
+    assert not {"partners.add_unit", "partners.change_unit", "partners.delete_unit"} & coordinator
+    assert "cooperation.view_importbatch" in coordinator
+    assert not {"cooperation.add_importbatch", "cooperation.change_importbatch"} & coordinator
+    # A child row the office alone maintains is still not deleted by a coordinator.
+    assert "cooperation.delete_reminder" not in coordinator
+
+
+def test_nobody_but_the_office_holds_a_permission_on_the_users_secrets(held):
+    for model in ("apitoken", "calendarfeedtoken"):
+        assert held[roles.OFFICE] & {f"cooperation.{verb}_{model}" for verb in ("add", "change", "delete", "view")} == {
+            f"cooperation.view_{model}",
+            f"cooperation.delete_{model}",
+        }
+        for role in (roles.COORDINATOR, roles.RECTOR):
+            assert not {name for name in held[role] if name.endswith(f"_{model}")}
+
+
+def test_audit_history_is_read_by_every_role_and_written_by_none(held):
+    for role in roles.ROLES:
+        assert "agreements.view_historicalagreement" in held[role]
+        assert not {name for name in held[role] if "_historical" in name and ".view_" not in name}
