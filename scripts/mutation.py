@@ -8,7 +8,7 @@ to mutate and the tests that cover them (only those run, so one module takes min
 mutmut copies the project into a work folder, var/mutation/<name>/mutants/, makes every mutant
 of the named files at once (a switch picks which one runs) and runs, for each mutant, only the
 tests that called the mutated function in a first clean run. Tests run on PostgreSQL: the
-database named by DATABASE_URL with "_mutation" added, one test database per parallel worker
+database named by DATABASE_URL with "_mut_<name>" added, one test database per parallel worker
 (mutation/db_slot.py). Results are written to var/mutation/<name>/report.md with every survivor's
 diff; docs/TESTING.md records the figures and a verdict for each survivor.
 """
@@ -85,11 +85,12 @@ def prepare(name: str, config: dict) -> Path:
 
 
 def environment(work: Path, children: int) -> dict:
+    """The tests' environment: databases of this module's own (two modules may run at once)."""
     env = dict(os.environ)
     url = env.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("Set DATABASE_URL=postgres://user@host:port/name (the tests need PostgreSQL)")
-    env["DATABASE_URL"] = url.rstrip("/") + "_mutation"
+    env["DATABASE_URL"] = f"{url.rstrip('/')}_mut_{work.name}"
     env["REQUIRE_SERVICES"] = "1"
     env["MUTATION_LOCK_DIR"] = str(work)
     env["MUTATION_DB_NAME"] = dj_database_url.parse(env["DATABASE_URL"])["NAME"]
