@@ -158,13 +158,29 @@ def diffs(work: Path, env: dict, mutants: dict[str, str]) -> dict[str, str]:
     return json.loads(shown.stdout)
 
 
-def run(name: str, children: int) -> dict:
+def refresh_tests(work: Path, config: dict) -> None:
+    """Copy the module's test files into the work folder again (mutmut copies only what is missing)."""
+    for entry in config["tests"]:
+        source = ROOT / entry.split("::")[0]
+        if source.is_file():
+            shutil.copy2(source, work / "mutants" / entry.split("::")[0])
+        elif source.is_dir():
+            shutil.copytree(source, work / "mutants" / entry, dirs_exist_ok=True)
+
+
+def run(name: str, children: int, again: bool = False) -> dict:
     config = load(name)
-    work = prepare(name, config)
-    env = environment(work, children)
-    prepare_databases(env)
     mutmut = Path(sys.executable).with_name("mutmut")
     command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(children)]
+    work = WORK_ROOT / name
+    if again and (work / "summary.json").exists():
+        # Only the last run's survivors, against the tests as they are now (new tests included).
+        command += list(json.loads((work / "summary.json").read_text())["survivors"])
+        refresh_tests(work, config)
+    else:
+        work = prepare(name, config)
+    env = environment(work, children)
+    prepare_databases(env)
     print(f"== {name}: {' '.join(config['mutate'])}", flush=True)
     started = time.monotonic()
     with open(work / "mutmut.log", "w") as log:
@@ -184,12 +200,14 @@ def run(name: str, children: int) -> dict:
         "killed": killed,
         "score": round(score, 1),
         "minutes": round(minutes, 1),
+        "survivors_only": again,
         "survivors": {mutant: STATUS.get(exit_codes[mutant], f"exit {exit_codes[mutant]}") for mutant in survivors},
     }
     report = [
         f"# Mutation run: {name}",
         "",
-        f"{len(exit_codes)} mutants, {killed} killed, score {score:.1f}%, {minutes:.1f} minutes",
+        f"{len(exit_codes)} mutants, {killed} killed, score {score:.1f}%, {minutes:.1f} minutes"
+        + (" (the last run's survivors tested again)" if again else ""),
         "",
     ]
     shown = diffs(work, env, {mutant: found[mutant][0] for mutant in survivors})
@@ -209,8 +227,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help=f"default: all ({', '.join(module_names())})")
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default 2)")
+    parser.add_argument("--again", action="store_true", help="test only the last run's survivors again")
     arguments = parser.parse_args()
-    summaries = [run(name, arguments.children) for name in arguments.modules or module_names()]
+    summaries = [run(name, arguments.children, arguments.again) for name in arguments.modules or module_names()]
     below = [summary["module"] for summary in summaries if summary["score"] < 90]
     if below:
         print(f"Below 90%: {', '.join(below)}")
