@@ -151,3 +151,25 @@ def test_a_document_is_served_with_its_type_name_and_headers_that_stop_it_runnin
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == policy
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_file_of_exactly_the_limit_is_accepted_and_one_byte_more_is_refused_with_both_sizes(settings):
+    settings.DOCUMENT_MAX_BYTES = 2048
+    content = b"%PDF-" + b"0" * 2043
+    assert validate_document(SimpleUploadedFile("limit.pdf", content)) == PDF
+    with pytest.raises(ValidationError) as error:
+        validate_document(SimpleUploadedFile("over.pdf", content + b"0"))
+    assert (error.value.code, error.value.messages) == (
+        "too_large",
+        ["over.pdf is 2.0\xa0KB; documents may be at most 2.0\xa0KB."],
+    )
+
+
+def test_a_file_of_no_accepted_type_is_refused_as_such():
+    with pytest.raises(ValidationError) as error:
+        validate_document(SimpleUploadedFile("notes.txt", b"plain words"))
+    assert error.value.code == "unsupported_type"
+    assert error.value.messages == [
+        "notes.txt is not a PDF, Word, Excel or OpenDocument file or a PNG, JPEG or TIFF image "
+        "(judged by its content, not its name)."
+    ]
