@@ -6,6 +6,8 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 
 from cooperation import roles
+from cooperation.lib.permissions import holds_a_role, role_holders
+from cooperation.tests.factories import make_user
 
 
 @pytest.fixture
@@ -86,3 +88,24 @@ def test_audit_history_is_read_by_every_role_and_written_by_none(held):
     for role in roles.ROLES:
         assert "agreements.view_historicalagreement" in held[role]
         assert not {name for name in held[role] if "_historical" in name and ".view_" not in name}
+
+
+def test_each_role_alone_is_enough_to_read_the_portal(db, faculty):
+    for role in roles.ROLES:
+        assert holds_a_role(make_user(f"only-{len(role)}", role, unit=faculty))
+    assert not holds_a_role(make_user("no-role"))
+
+
+def test_the_holders_of_a_role_are_its_active_members_and_superusers_count_as_the_office(db, faculty):
+    office = make_user("office", roles.OFFICE)
+    coordinator = make_user("coordinator", roles.COORDINATOR, unit=faculty)
+    make_user("gone", roles.COORDINATOR, unit=faculty, is_active=False)
+    make_user("rector", roles.RECTOR)
+    admin = make_user("admin", is_superuser=True)
+
+    def names(*role_names):
+        return set(role_holders(*role_names).values_list("username", flat=True))
+
+    assert names(roles.COORDINATOR) == {coordinator.username}
+    assert names(roles.OFFICE) == {office.username, admin.username}
+    assert names(roles.OFFICE, roles.COORDINATOR) == {office.username, admin.username, coordinator.username}
