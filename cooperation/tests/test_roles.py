@@ -3,10 +3,11 @@
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from cooperation import roles
-from cooperation.lib.permissions import holds_a_role, role_holders
+from cooperation.lib.permissions import holds_a_role, is_coordinator, is_office, role_holders
 from cooperation.tests.factories import make_user
 
 
@@ -109,3 +110,10 @@ def test_the_holders_of_a_role_are_its_active_members_and_superusers_count_as_th
     assert names(roles.COORDINATOR) == {coordinator.username}
     assert names(roles.OFFICE) == {office.username, admin.username}
     assert names(roles.OFFICE, roles.COORDINATOR) == {office.username, admin.username, coordinator.username}
+
+
+def test_a_users_role_names_are_read_from_the_database_once(db, faculty, django_assert_num_queries):
+    user = get_user_model().objects.get(pk=make_user("coordinator", roles.COORDINATOR, unit=faculty).pk)
+
+    with django_assert_num_queries(1):
+        assert holds_a_role(user) and is_coordinator(user) and not is_office(user)
