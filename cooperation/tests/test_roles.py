@@ -7,8 +7,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from cooperation import roles
-from cooperation.lib.permissions import holds_a_role, is_coordinator, is_office, role_holders
-from cooperation.tests.factories import make_user
+from cooperation.lib.permissions import (
+    holds_a_role,
+    is_coordinator,
+    is_office,
+    owning_unit_id,
+    role_holders,
+    user_unit_id,
+)
+from cooperation.tests.factories import AgreementPartyFactory, InstitutionFactory, make_user
 
 
 @pytest.fixture
@@ -117,3 +124,14 @@ def test_a_users_role_names_are_read_from_the_database_once(db, faculty, django_
 
     with django_assert_num_queries(1):
         assert holds_a_role(user) and is_coordinator(user) and not is_office(user)
+
+
+def test_an_administrator_without_a_profile_belongs_to_no_unit(db):
+    admin = get_user_model().objects.create_superuser("root", "root@university.example", "secret")
+
+    assert user_unit_id(get_user_model().objects.get(pk=admin.pk)) is None
+
+
+def test_a_shared_record_belongs_to_no_unit_and_a_units_record_to_its_unit(db, faculty):
+    assert owning_unit_id(InstitutionFactory()) is None
+    assert owning_unit_id(AgreementPartyFactory(agreement__responsible_unit=faculty)) == faculty.pk
