@@ -3,9 +3,10 @@
 import io
 import zipfile
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from agreements.models import DocumentVersion
+from agreements.models import AgreementDocument, DocumentVersion
 from cooperation.tests.factories import AgreementFactory, DocumentVersionFactory
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -37,12 +38,32 @@ def test_a_second_upload_adds_a_version_and_both_read_back_byte_for_byte(client,
         assert download["Content-Type"] == "application/pdf"
 
 
-def test_a_program_renamed_to_pdf_is_refused_and_nothing_is_kept(client, office_user):
+EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 100 + b"This program cannot be run in DOS mode."
+
+
+@pytest.mark.parametrize(
+    "declared",
+    # What a browser sends for a renamed program: the type of the name it was given, or a guess.
+    ["application/pdf", "text/plain", "application/octet-stream", "application/x-msdownload", ""],
+)
+def test_a_program_renamed_to_pdf_is_refused_whatever_type_the_browser_declares_and_nothing_is_kept(
+    client, office_user, settings, tmp_path, declared
+):
+    settings.MEDIA_ROOT = tmp_path
     agreement = AgreementFactory()
     client.force_login(office_user)
-    response = upload(client, agreement, content=b"MZ\x90\x00" + b"\x00" * 100, name="memorandum.pdf")
-    assert "judged by its content, not its name" in messages_of(response)[0]
-    assert DocumentVersion.objects.count() == 0
+    data = {"kind": "signed", "title": "", "file": SimpleUploadedFile("memorandum.pdf", EXECUTABLE, declared)}
+
+    response = client.post(f"/agreements/{agreement.pk}/documents/", data, follow=True)
+
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        "The document was not uploaded. File: memorandum.pdf is not a PDF, Word, Excel or OpenDocument file or "
+        "a PNG, JPEG or TIFF image "
+        "(judged by its content, not its name)."
+    ]
+    assert (AgreementDocument.objects.count(), DocumentVersion.objects.count()) == (0, 0)
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
 
 
 def test_a_file_over_the_limit_is_refused(client, office_user, settings):

@@ -271,3 +271,77 @@ def test_an_agreements_closed_unit_and_departed_person_stay_on_an_untouched_save
     assert form["parties-1-unit"] == str(closed.pk)
     agreement.refresh_from_db()
     assert (agreement.responsible_unit, agreement.parties.count()) == (closed, 2)
+
+
+# Rows nobody touched are kept, exactly as they were, whatever else the submission changes: the
+# program's own fields, another participant, a new row, or a submission refused first and
+# corrected on the page it came back on.
+
+FIELDS = ("id", "full_name", "email", "direction", "partner_institution_id", "level", "status", "starts_on", "ends_on")
+
+
+def rows(program) -> dict[int, tuple]:
+    return {values[0]: values for values in Participant.objects.filter(program=program).values_list(*FIELDS)}
+
+
+@pytest.fixture
+def page(client, office_user, program):
+    client.force_login(office_user)
+    return program_url(program)
+
+
+def test_changing_the_programs_title_keeps_every_participant_row(client, program, page):
+    before = rows(program)
+    form = RenderedForm.get(client, page)
+    form["title"] = "2+2 double degree in software engineering"
+
+    save(client, form)
+
+    program.refresh_from_db()
+    assert program.title == "2+2 double degree in software engineering"
+    assert rows(program) == before
+
+
+def test_changing_one_participant_keeps_the_other_rows_unchanged(client, program, page):
+    before = rows(program)
+    li_wei = program.participants.get(full_name="Li Wei")
+    form = RenderedForm.get(client, page)
+    form[f"participants-{form.row_index('participants', li_wei.pk)}-email"] = "wei.li@xju.edu.cn"
+
+    save(client, form)
+
+    after = rows(program)
+    assert after.keys() == before.keys()
+    assert {pk: row for pk, row in after.items() if pk != li_wei.pk} == {
+        pk: row for pk, row in before.items() if pk != li_wei.pk
+    }
+
+
+def test_adding_a_participant_keeps_the_rows_already_there(client, program, page):
+    before = rows(program)
+    form = RenderedForm.get(client, page)
+    index = int(form["participants-TOTAL_FORMS"]) - 1  # the blank rows follow the stored ones
+    form[f"participants-{index}-full_name"] = "Dana Omarova"
+    form[f"participants-{index}-partner_institution"] = str(program.partners.first().pk)
+    form[f"participants-{index}-direction"] = "outgoing"
+
+    save(client, form)
+
+    after = rows(program)
+    assert {pk: row for pk, row in after.items() if pk in before} == before
+    assert [row[1] for pk, row in after.items() if pk not in before] == ["Dana Omarova"]
+
+
+def test_rows_of_a_refused_submission_are_kept_when_it_is_corrected_and_saved(client, program, page):
+    before = rows(program)
+    form = RenderedForm.get(client, page)
+    form["title"] = ""
+
+    refused = form.submit(client)
+
+    assert refused.status_code == 200
+    assert rows(program) == before
+    again = RenderedForm.from_html(refused.content.decode(), page)
+    again["title"] = "2+2 double degree, corrected"
+    save(client, again)
+    assert rows(program) == before
