@@ -40,7 +40,7 @@ from cooperation.importing.readers import (
     parse_text,
     read_table,
 )
-from cooperation.lib.history import save_with_history
+from cooperation.lib.history import save_with_history, set_many_with_history
 
 KINDS: dict[str, type[ImportKind]] = {
     kind.key: kind for kind in (InstitutionImport, ContactImport, AgreementImport, ParticipantImport)
@@ -326,7 +326,7 @@ def import_undo(*, batch: ImportBatch, user) -> ImportBatch:
             many = restore(obj, entry["before"])
             save_with_history(obj, user=user, reason=reason)
             for name in many:
-                getattr(obj, name).set(entry["before"][name])
+                set_many_with_history(obj, name, entry["before"][name], user=user, reason=reason)
         created: dict[str, list] = {}
         for label, pk in batch.created_records:
             created.setdefault(label, []).append(pk)
