@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 export PORT
 
-.PHONY: run test install system-packages messages migrate demo lint format bench screenshots clean
+.PHONY: run test install system-packages messages migrate demo lint format bench screenshots mutation clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=... to use another 3.11)"; exit 1; }
@@ -64,6 +64,12 @@ test: messages
 # The README's screenshots, taken again on purpose (a test run saves them to docs/screenshots/tmp/).
 screenshots: messages
 	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider cooperation/tests/test_browser_screenshots.py cooperation/dashboard/tests/test_browser_dashboard.py
+
+# Mutation testing of the rule modules (docs/TESTING.md): slow, so neither in `make test` nor in
+# CI. `make mutation MODULE=reminders` runs mutation/reminders.toml alone; plain `make mutation`
+# runs every module. Needs DATABASE_URL=postgres://... (the tests run on PostgreSQL).
+mutation: messages
+	$(BIN)/python scripts/mutation.py $(MODULE)
 
 lint: install
 	$(BIN)/ruff check .

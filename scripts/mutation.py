@@ -1,0 +1,182 @@
+"""Mutation testing of the rule modules with mutmut: `make mutation MODULE=<name>` runs one,
+`make mutation` runs all. Each module is a small file mutation/<name>.toml naming the source files
+to mutate and the tests that cover them (only those run, so one module takes minutes):
+
+    mutate = ["cooperation/roles.py"]
+    tests = ["cooperation/tests/test_lib.py"]
+
+mutmut copies the project into a work folder, var/mutation/<name>/mutants/, makes every mutant
+of the named files at once (a switch picks which one runs) and runs, for each mutant, only the
+tests that called the mutated function in a first clean run. Tests run on PostgreSQL: the
+database named by DATABASE_URL with "_mutation" added, one test database per parallel worker
+(mutation/db_slot.py). Results are written to var/mutation/<name>/report.md with every survivor's
+diff; docs/TESTING.md records the figures and a verdict for each survivor.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = ROOT / "mutation"
+WORK_ROOT = ROOT / "var" / "mutation"
+# What the tests need besides the Python packages (settings find these beside them).
+PACKAGES = ["cooperation", "agreements", "partners", "mobility"]
+ALSO_COPY = ["templates", "locale", "static", "manage.py", "conftest.py", "pytest.ini", "mutation"]
+KILLED = {1, 3}
+STATUS = {0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout", 24: "timeout", -24: "timeout"}
+
+
+def module_names() -> list[str]:
+    return sorted(path.stem for path in CONFIG_DIR.glob("*.toml"))
+
+
+def load(name: str) -> dict:
+    path = CONFIG_DIR / f"{name}.toml"
+    if not path.exists():
+        sys.exit(f"No mutation/{name}.toml; modules: {', '.join(module_names())}")
+    config = tomllib.loads(path.read_text())
+    for key in ("mutate", "tests"):
+        if not config.get(key):
+            sys.exit(f"mutation/{name}.toml needs a non-empty '{key}' list")
+    return config
+
+
+def setup_cfg(config: dict) -> str:
+    def lines(values):
+        return "".join(f"\n    {value}" for value in values)
+
+    return (
+        "[mutmut]\n"
+        f"source_paths ={lines(PACKAGES)}\n"
+        f"only_mutate ={lines(config['mutate'])}\n"
+        f"also_copy ={lines(ALSO_COPY)}\n"
+        f"pytest_add_cli_args_test_selection ={lines(config['tests'])}\n"
+        # One test database per worker, kept between mutants (migrations once, not per mutant).
+        f"pytest_add_cli_args ={lines(['-p', 'mutation.db_slot', '-p', 'no:cacheprovider', '--reuse-db'])}\n"
+        # mutmut learns which tests reach which function from the trampolines it adds;
+        # following the import graph for cache invalidation is not needed on fresh runs.
+        "track_dependencies = false\n"
+        "use_git_change_detection = false\n"
+    )
+
+
+def prepare(name: str, config: dict) -> Path:
+    work = WORK_ROOT / name
+    # A fresh run each time: a cached verdict would hide a test added since.
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    for entry in PACKAGES + ALSO_COPY:
+        (work / entry).symlink_to(ROOT / entry)
+    (work / "setup.cfg").write_text(setup_cfg(config))
+    return work
+
+
+def environment(work: Path) -> dict:
+    env = dict(os.environ)
+    url = env.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL=postgres://user@host:port/name (the tests need PostgreSQL)")
+    env["DATABASE_URL"] = url.rstrip("/") + "_mutation"
+    env["REQUIRE_SERVICES"] = "1"
+    env["MUTATION_LOCK_DIR"] = str(work)
+    return env
+
+
+def results(work: Path, config: dict) -> dict[str, tuple[str, int | None]]:
+    """Each mutant's source file and mutmut's exit code for it (1 or 3: a test failed)."""
+    found: dict[str, tuple[str, int | None]] = {}
+    for source in config["mutate"]:
+        meta = work / "mutants" / f"{source}.meta"
+        if meta.exists():
+            for mutant, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+                found[mutant] = (source, code)
+    return found
+
+
+# `mutmut show` for many mutants in one process (each `mutmut show` costs seconds to start).
+SHOW = """
+import json, sys
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+wanted = json.loads(sys.stdin.read())
+print(json.dumps({mutant: get_diff_for_mutant(mutant, path=path) for mutant, path in wanted.items()}))
+"""
+
+
+def diffs(work: Path, env: dict, mutants: dict[str, str]) -> dict[str, str]:
+    if not mutants:
+        return {}
+    shown = subprocess.run(
+        [sys.executable, "-c", SHOW], cwd=work, env=env, input=json.dumps(mutants), capture_output=True, text=True
+    )
+    if shown.returncode != 0:
+        return {mutant: f"(no diff: {shown.stderr.strip()[-300:]})" for mutant in mutants}
+    return json.loads(shown.stdout)
+
+
+def run(name: str, children: int) -> dict:
+    config = load(name)
+    work = prepare(name, config)
+    env = environment(work)
+    mutmut = Path(sys.executable).with_name("mutmut")
+    command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(children)]
+    print(f"== {name}: {' '.join(config['mutate'])}", flush=True)
+    started = time.monotonic()
+    with open(work / "mutmut.log", "w") as log:
+        finished = subprocess.run(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    minutes = (time.monotonic() - started) / 60
+    found = results(work, config)
+    exit_codes = {mutant: code for mutant, (_, code) in found.items()}
+    if finished.returncode != 0 or not exit_codes:
+        print((work / "mutmut.log").read_text()[-4000:])
+        sys.exit(f"mutmut failed for {name} (log: {work / 'mutmut.log'})")
+    killed = sum(1 for code in exit_codes.values() if code in KILLED)
+    survivors = sorted(mutant for mutant, code in exit_codes.items() if code not in KILLED)
+    score = 100 * killed / len(exit_codes)
+    summary = {
+        "module": name,
+        "mutants": len(exit_codes),
+        "killed": killed,
+        "score": round(score, 1),
+        "minutes": round(minutes, 1),
+        "survivors": {mutant: STATUS.get(exit_codes[mutant], f"exit {exit_codes[mutant]}") for mutant in survivors},
+    }
+    report = [
+        f"# Mutation run: {name}",
+        "",
+        f"{len(exit_codes)} mutants, {killed} killed, score {score:.1f}%, {minutes:.1f} minutes",
+        "",
+    ]
+    shown = diffs(work, env, {mutant: found[mutant][0] for mutant in survivors})
+    for mutant in survivors:
+        report += [f"## {mutant} ({summary['survivors'][mutant]})", "", "```diff", shown[mutant], "```", ""]
+    (work / "report.md").write_text("\n".join(report))
+    (work / "summary.json").write_text(json.dumps(summary, indent=2))
+    print(
+        f"{name}: {summary['mutants']} mutants, {killed} killed, {summary['score']}%, "
+        f"{summary['minutes']} min, {len(survivors)} survivors (var/mutation/{name}/report.md)",
+        flush=True,
+    )
+    return summary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help=f"default: all ({', '.join(module_names())})")
+    parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default 2)")
+    arguments = parser.parse_args()
+    summaries = [run(name, arguments.children) for name in arguments.modules or module_names()]
+    below = [summary["module"] for summary in summaries if summary["score"] < 90]
+    if below:
+        print(f"Below 90%: {', '.join(below)}")
+    return 1 if below else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
