@@ -314,3 +314,22 @@ def test_the_merge_reason_names_both_partners_and_their_numbers(survivor, duplic
         f"Merged Gazi Üniversitesi (#{duplicate.pk}) into Gazi University (#{survivor.pk})"
     )
     assert duplicate.history.latest().history_user == office_user
+
+
+def test_rows_of_a_kind_the_survivor_already_has_are_moved_beside_its_own_not_folded_into_them(
+    survivor, duplicate, office_user
+):
+    own = ContactFactory(institution=survivor, full_name="Mehmet Öz")
+    moved = ContactFactory(institution=duplicate, full_name="Ayşe Yılmaz")
+    kept_party = AgreementPartyFactory(institution=survivor)
+    moved_party = AgreementPartyFactory(institution=duplicate)  # another agreement: no conflict
+
+    summary = institution_merge(duplicate=duplicate, survivor=survivor, user=office_user)
+
+    assert sorted(Contact.objects.filter(institution=survivor).values_list("pk", flat=True)) == sorted(
+        [own.pk, moved.pk]
+    )
+    kept_party.refresh_from_db()
+    moved_party.refresh_from_db()
+    assert (kept_party.institution, moved_party.institution) == (survivor, survivor)
+    assert summary.conflicts == []
