@@ -4,6 +4,7 @@ an agreement from being exported. (test_export.py checks the document as a whole
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from lxml import etree
 
 from agreements.ewp.documents import CONTACT_NS, IIAS_NS, parse
@@ -127,9 +128,67 @@ def test_a_signed_agreement_without_our_signatory_is_refused_saying_so(agreement
 
     problems = iia_export_problems(exported_agreement(agreement.pk))
 
-    assert [problem.message for problem in problems] == [
-        "Nobody is recorded as signing for us (a party of ours with its signatory)."
+    assert problems == [
+        Problem(
+            "Nobody is recorded as signing for us (a party of ours with its signatory).",
+            reverse("agreements:agreement-edit", args=[agreement.pk]),
+            "Edit the agreement",
+        )
     ]
+
+
+def test_an_agreement_without_a_partner_is_refused_with_the_link_to_edit_it(db, university):
+    bare = AgreementFactory(responsible_unit=university, status=Agreement.Status.DRAFT)
+
+    assert iia_export_problems(exported_agreement(bare.pk)) == [
+        Problem(
+            "The agreement has no partner institution.",
+            reverse("agreements:agreement-edit", args=[bare.pk]),
+            "Edit the agreement",
+        )
+    ]
+
+
+def test_without_our_schac_code_the_problem_names_the_setting_and_links_nowhere(agreement):
+    with override_settings(HOME_INSTITUTION_SCHAC=""):
+        problems = iia_export_problems(exported_agreement(agreement.pk))
+
+    assert problems == [Problem("Our institution has no SCHAC code: an administrator sets HOME_INSTITUTION_SCHAC.")]
+
+
+def test_the_export_reads_an_agreement_in_the_same_queries_whatever_its_number_of_partners(agreement):
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            iia_document(exported_agreement(agreement.pk))
+        return len(captured)
+
+    QuotaFactory(
+        agreement=agreement,
+        category=Quota.Category.STAFF_TRAINING,
+        places=2,
+        partner=agreement.parties.get(order=1).institution,
+        our_unit=agreement.responsible_unit,
+    )
+    one_partner = queries()
+    for number in (2, 3):
+        party = AgreementPartyFactory(
+            agreement=agreement,
+            institution=InstitutionFactory(name=f"Partner {number}", schac_id=f"p{number}.example"),
+            order=number,
+        )
+        SignatoryFactory(party=party, email="", contact=ContactFactory(institution=party.institution))
+        QuotaFactory(
+            agreement=agreement,
+            category=Quota.Category.STAFF_TRAINING,
+            places=2,
+            partner=party.institution,
+            our_unit=agreement.responsible_unit,
+        )
+
+    assert queries() == one_partner
 
 
 def test_the_refusal_says_every_problem(agreement):
