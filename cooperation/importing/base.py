@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from cooperation.importing.readers import header_names, parse_text
-from cooperation.lib.history import save_with_history
+from cooperation.lib.history import save_with_history, set_many_with_history
 
 NEW, UPDATE, DUPLICATE, ERROR = "new", "update", "duplicate", "error"
 # What the user may choose for a row that matched an existing record (Row.choices).
@@ -307,7 +307,7 @@ class Recorder:
                 setattr(obj, name, value)
         save_with_history(obj, user=self.user, reason=self.reason)
         for name, value in many.items():
-            getattr(obj, name).set(value)
+            set_many_with_history(obj, name, value, user=self.user, reason=self.reason)
         self.updated.append({"model": obj._meta.label_lower, "pk": obj.pk, "before": before})
         return obj
 

@@ -41,7 +41,7 @@ from cooperation.importing.readers import (
     parse_text,
     read_table,
 )
-from cooperation.lib.history import save_with_history
+from cooperation.lib.history import save_with_history, set_many_with_history
 
 KINDS: dict[str, type[ImportKind]] = {
     kind.key: kind for kind in (InstitutionImport, ContactImport, AgreementImport, ParticipantImport)
@@ -338,7 +338,7 @@ def _undo_writes(batch: ImportBatch, *, user, reason: str) -> None:
         many = restore(obj, entry["before"])
         save_with_history(obj, user=user, reason=reason)
         for name in many:
-            getattr(obj, name).set(entry["before"][name])
+            set_many_with_history(obj, name, entry["before"][name], user=user, reason=reason)
     created: dict[str, list] = {}
     for label, pk in batch.created_records:
         created.setdefault(label, []).append(pk)

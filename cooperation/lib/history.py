@@ -27,6 +27,18 @@ def delete_with_history(obj, *, user: AbstractBaseUser | None, reason: str) -> N
     obj.delete()
 
 
+def set_many_with_history(obj, field_name: str, values, *, user: AbstractBaseUser | None, reason: str) -> None:
+    """Set a many-to-many field whose changes are in the record's history (an agreement's areas),
+    so that the history row they write names who and why too, as save_with_history's does."""
+    obj._history_user = user
+    obj._change_reason = reason
+    try:
+        getattr(obj, field_name).set(values)
+    finally:
+        del obj._history_user
+        del obj._change_reason
+
+
 @dataclass
 class FieldChange:
     field: str  # the field's verbose name

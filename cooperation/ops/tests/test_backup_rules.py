@@ -1,0 +1,198 @@
+"""The checks a restore makes before it writes anything, each with the message that says what is
+wrong, and what a backup's manifest promises (test_backup.py does the whole round trip)."""
+
+import hashlib
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from cooperation.ops.backup import (
+    DATABASE_MEMBER,
+    FORMAT_VERSION,
+    MANIFEST_MEMBER,
+    RestoreError,
+    default_backup_path,
+    make_backup,
+    restore_backup,
+    stored_names,
+)
+from partners.models import Institution
+
+EMPTY_DATABASE = b'<?xml version="1.0" encoding="utf-8"?>\n<django-objects version="1.0"></django-objects>\n'
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def archive(path: Path, members: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def manifest(documents: dict[str, bytes], *, database: bytes = EMPTY_DATABASE, version=FORMAT_VERSION) -> bytes:
+    return json.dumps(
+        {
+            "format": version,
+            "created_at": "2026-12-01T02:00:00+00:00",
+            "database": {"sha256": sha(database), "bytes": len(database)},
+            "documents": {name: {"sha256": sha(data), "bytes": len(data)} for name, data in documents.items()},
+        }
+    ).encode()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return Path(settings.MEDIA_ROOT)
+
+
+def test_a_file_that_is_not_an_archive_is_refused(db, media, tmp_path):
+    path = tmp_path / "backup.tar.gz"
+    path.write_bytes(b"not a tar file")
+
+    with pytest.raises(RestoreError, match="is not a readable backup archive"):
+        restore_backup(path)
+
+
+def test_an_archive_without_a_manifest_is_refused(db, media, tmp_path):
+    path = archive(tmp_path / "backup.tar.gz", {DATABASE_MEMBER: EMPTY_DATABASE})
+
+    with pytest.raises(RestoreError, match=f"has no readable {MANIFEST_MEMBER}"):
+        restore_backup(path)
+
+
+@pytest.mark.parametrize("version", [FORMAT_VERSION + 1, None])
+def test_an_archive_of_another_format_is_refused_naming_it(db, media, tmp_path, version):
+    path = archive(
+        tmp_path / "backup.tar.gz",
+        {MANIFEST_MEMBER: manifest({}, version=version), DATABASE_MEMBER: EMPTY_DATABASE},
+    )
+
+    with pytest.raises(RestoreError, match=f"Unknown backup format {version!r}"):
+        restore_backup(path)
+
+
+def test_a_damaged_database_dump_is_refused_and_nothing_is_loaded(db, media, tmp_path):
+    forged = EMPTY_DATABASE.replace(b"</django-objects>", b"<!-- x --></django-objects>")
+    path = archive(tmp_path / "backup.tar.gz", {MANIFEST_MEMBER: manifest({}), DATABASE_MEMBER: forged})
+
+    with pytest.raises(RestoreError, match=f"{DATABASE_MEMBER} is missing or damaged"):
+        restore_backup(path)
+
+
+def test_a_missing_database_dump_is_refused(db, media, tmp_path):
+    path = archive(tmp_path / "backup.tar.gz", {MANIFEST_MEMBER: manifest({})})
+
+    with pytest.raises(RestoreError, match=f"{DATABASE_MEMBER} is missing or damaged"):
+        restore_backup(path)
+
+
+def test_a_missing_document_is_refused_naming_it_and_nothing_is_stored(db, media, tmp_path):
+    documents = {"agreements/a.pdf": b"%PDF-1.7 a", "agreements/b.pdf": b"%PDF-1.7 b"}
+    path = archive(
+        tmp_path / "backup.tar.gz",
+        {
+            MANIFEST_MEMBER: manifest(documents),
+            DATABASE_MEMBER: EMPTY_DATABASE,
+            "documents/agreements/a.pdf": documents["agreements/a.pdf"],
+        },
+    )
+
+    with pytest.raises(RestoreError, match="Document agreements/b.pdf is missing or damaged"):
+        restore_backup(path)
+    assert stored_names() == []
+
+
+def test_a_good_archive_puts_every_document_in_the_store_and_says_what_it_restored(db, media, tmp_path):
+    documents = {"agreements/a.pdf": b"%PDF-1.7 a", "imports/2026/01/x.csv": b"name\n"}
+    path = archive(
+        tmp_path / "backup.tar.gz",
+        {
+            MANIFEST_MEMBER: manifest(documents),
+            DATABASE_MEMBER: EMPTY_DATABASE,
+            **{f"documents/{name}": data for name, data in documents.items()},
+        },
+    )
+    restored = restore_backup(path)
+
+    assert sorted(restored["documents"]) == sorted(documents)
+    assert stored_names() == sorted(documents)
+    for name, data in documents.items():
+        with default_storage.open(name, "rb") as stored:
+            assert stored.read() == data
+    # History is written again after the load.
+    assert getattr(settings, "SIMPLE_HISTORY_ENABLED", True) is True
+
+
+def test_a_restore_keeps_a_stored_document_with_the_same_content_and_replaces_one_that_differs(db, media, tmp_path):
+    documents = {"agreements/same.pdf": b"%PDF-1.7 same", "agreements/changed.pdf": b"%PDF-1.7 archived"}
+    default_storage.save("agreements/same.pdf", ContentFile(b"%PDF-1.7 same"))
+    default_storage.save("agreements/changed.pdf", ContentFile(b"%PDF-1.7 edited since"))
+    path = archive(
+        tmp_path / "backup.tar.gz",
+        {
+            MANIFEST_MEMBER: manifest(documents),
+            DATABASE_MEMBER: EMPTY_DATABASE,
+            **{f"documents/{name}": data for name, data in documents.items()},
+        },
+    )
+
+    restore_backup(path)
+
+    assert stored_names() == ["agreements/changed.pdf", "agreements/same.pdf"]
+    for name, data in documents.items():
+        with default_storage.open(name, "rb") as stored:
+            assert stored.read() == data
+
+
+def test_a_database_with_records_is_refused_before_the_archive_is_read(db, media, tmp_path):
+    Institution.objects.create(name="Gazi University", country="TR")
+
+    with pytest.raises(RestoreError, match="The database is not empty"):
+        restore_backup(tmp_path / "no-such-file.tar.gz")
+
+
+def test_a_backup_manifest_gives_every_documents_checksum_and_size_and_leaves_no_partial_file(db, media, tmp_path):
+    default_storage.save("agreements/2026/scan.pdf", ContentFile(b"%PDF-1.7 scan"))
+    destination = tmp_path / "out" / "backup.tar.gz"
+
+    written = make_backup(destination)
+
+    assert written["format"] == FORMAT_VERSION
+    assert written["documents"] == {
+        "agreements/2026/scan.pdf": {"sha256": sha(b"%PDF-1.7 scan"), "bytes": len(b"%PDF-1.7 scan")}
+    }
+    assert [path.name for path in destination.parent.iterdir()] == ["backup.tar.gz"]
+    with tarfile.open(destination) as tar:
+        assert json.loads(tar.extractfile(MANIFEST_MEMBER).read()) == written
+        dump = tar.extractfile(DATABASE_MEMBER).read()
+        assert tar.extractfile("documents/agreements/2026/scan.pdf").read() == b"%PDF-1.7 scan"
+    assert written["database"] == {"sha256": sha(dump), "bytes": len(dump)}
+
+
+def test_no_media_folder_yet_means_no_documents(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "never-made")
+
+    assert stored_names() == []
+
+
+def test_the_default_backup_goes_under_var_backups_named_by_the_moment(settings, tmp_path):
+    settings.VAR_DIR = str(tmp_path)
+
+    path = default_backup_path()
+
+    assert path.parent == tmp_path / "backups"
+    assert path.name.startswith("cooperation-") and path.name.endswith(".tar.gz")
+    stamp = path.name.removeprefix("cooperation-").removesuffix(".tar.gz")
+    assert len(stamp) == len("20261207-031500") and stamp[8] == "-" and stamp.replace("-", "").isdigit()
