@@ -332,25 +332,27 @@ class IiaActionView(ViewPermissionMixin, View):
         }
         return render(self.request, self.template_name, context, status=status)
 
-    def gone(self):
-        return render(self.request, self.template_name, {"gone": True})
-
-    def get(self, request, token, number, action):
+    def loaded(self, token, number):
+        """(the IIA the page acts on, None), or (None, the page saying the upload is gone and,
+        when the document itself is at fault, why)."""
         try:
             iia = self.load(token, number)
         except DocumentError as error:
-            return render(request, self.template_name, {"gone": True, "error": str(error)})
+            return None, render(self.request, self.template_name, {"gone": True, "error": str(error)})
         if iia is None:
-            return self.gone()
+            return None, render(self.request, self.template_name, {"gone": True})
+        return iia, None
+
+    def get(self, request, token, number, action):
+        iia, gone = self.loaded(token, number)
+        if gone:
+            return gone
         return self.page(iia, self.form(iia), token=token, number=number)
 
     def post(self, request, token, number, action):
-        try:
-            iia = self.load(token, number)
-        except DocumentError as error:
-            return render(request, self.template_name, {"gone": True, "error": str(error)})
-        if iia is None:
-            return self.gone()
+        iia, gone = self.loaded(token, number)
+        if gone:
+            return gone
         form = self.form(iia, request.POST)
         if self.refusal(iia) or not form.is_valid():
             return self.page(iia, form, token=token, number=number)
