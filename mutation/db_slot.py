@@ -7,6 +7,11 @@ the feet of the other process. Creating, or even checking, the migrations for ev
 cost seconds each. So a process takes the first free slot (an exclusive lock on a file; the
 kernel frees it when the process ends, however it ends) and runs its tests in that slot's
 database, as pytest-django runs tests in an existing database: django_db_setup only names it.
+
+The slot's database is copied afresh from a migrated template when the process takes it (a
+PostgreSQL `CREATE DATABASE ... TEMPLATE`, a file copy): a transactional test empties every table
+when it ends (the rows the migrations wrote too), and one killed by a timeout leaves its rows
+behind, so a kept database would hand the next mutant's tests whatever the last one left.
 """
 
 import fcntl
@@ -21,6 +26,30 @@ _held = []
 def slot_database(name: str, slot: int) -> str:
     """The database of a slot, from the name in DATABASE_URL (scripts/mutation.py makes them)."""
     return f"test_{name}_slot{slot}"
+
+
+def template_database(name: str) -> str:
+    """The migrated database every slot is copied from (scripts/mutation.py migrates it)."""
+    return f"test_{name}_template"
+
+
+def _copy_template(database: dict, name: str, template: str) -> None:
+    import psycopg2
+
+    server = psycopg2.connect(
+        dbname="postgres",
+        user=database.get("USER") or None,
+        password=database.get("PASSWORD") or None,
+        host=database.get("HOST") or None,
+        port=database.get("PORT") or None,
+    )
+    server.autocommit = True
+    try:
+        with server.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        server.close()
 
 
 def _take_slot(slots: int) -> int:
@@ -47,8 +76,10 @@ class ExistingDatabase:
         database = settings.DATABASES["default"]
         # The workers are forked from a process whose settings name its own slot's database.
         base = os.environ["MUTATION_DB_NAME"]
-        database["NAME"] = database.setdefault("TEST", {})["NAME"] = slot_database(base, slot)
+        name = slot_database(base, slot)
         connections.close_all()
+        _copy_template(database, name, template_database(base))
+        database["NAME"] = database.setdefault("TEST", {})["NAME"] = name
 
 
 def pytest_configure(config):

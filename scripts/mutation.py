@@ -27,7 +27,7 @@ import dj_database_url
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from mutation.db_slot import slot_database  # noqa: E402
+from mutation.db_slot import template_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "mutation"
@@ -100,10 +100,11 @@ def environment(work: Path, children: int) -> dict:
 
 
 def prepare_databases(env: dict) -> None:
-    """One migrated test database per slot (mutation/db_slot.py), kept from run to run: the
-    first is migrated (quick when it is up to date), the others copied from it when missing."""
+    """The migrated template every slot's database is copied from when a test process takes the
+    slot (mutation/db_slot.py); kept from run to run (migrating it again is quick when it is up
+    to date)."""
     settings = dj_database_url.parse(env["DATABASE_URL"])
-    names = [slot_database(env["MUTATION_DB_NAME"], slot) for slot in range(int(env["MUTATION_DB_SLOTS"]))]
+    template = template_database(env["MUTATION_DB_NAME"])
     server = psycopg2.connect(
         dbname="postgres",
         user=settings["USER"],
@@ -113,18 +114,13 @@ def prepare_databases(env: dict) -> None:
     )
     server.autocommit = True
     with server.cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname = ANY(%s)", [names])
-        existing = {row[0] for row in cursor.fetchall()}
-        if names[0] not in existing:
-            cursor.execute(f'CREATE DATABASE "{names[0]}"')
-        url = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + names[0]
-        migrate = [sys.executable, "manage.py", "migrate", "--noinput", "--settings=cooperation.test_settings"]
-        subprocess.run(migrate, cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True, stdout=subprocess.DEVNULL)
-        for name in names[1:]:
-            if name in existing:
-                cursor.execute(f'DROP DATABASE "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{names[0]}"')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{template}"')
     server.close()
+    url = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + template
+    migrate = [sys.executable, "manage.py", "migrate", "--noinput", "--settings=cooperation.test_settings"]
+    subprocess.run(migrate, cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True, stdout=subprocess.DEVNULL)
 
 
 def results(work: Path, config: dict) -> dict[str, tuple[str, int | None]]:
@@ -159,8 +155,9 @@ def diffs(work: Path, env: dict, mutants: dict[str, str]) -> dict[str, str]:
 
 
 def refresh_tests(work: Path, config: dict) -> None:
-    """Copy the module's test files into the work folder again (mutmut copies only what is missing)."""
-    for entry in config["tests"]:
+    """Copy the module's test files, and the test set-up beside them, into the work folder again
+    (mutmut copies only what is missing)."""
+    for entry in [*config["tests"], "conftest.py", "mutation/db_slot.py"]:
         source = ROOT / entry.split("::")[0]
         if source.is_file():
             shutil.copy2(source, work / "mutants" / entry.split("::")[0])
@@ -177,6 +174,9 @@ def run(name: str, children: int, again: bool = False) -> dict:
         # Only the last run's survivors, against the tests as they are now (new tests included).
         command += list(json.loads((work / "summary.json").read_text())["survivors"])
         refresh_tests(work, config)
+        # mutmut runs for a mutant the tests its first run saw reach the function: new tests
+        # count only once that mapping is made again.
+        (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     else:
         work = prepare(name, config)
     env = environment(work, children)
