@@ -25,7 +25,7 @@ from cooperation.lib.academic_years import (
     validate_academic_year,
     years_before,
 )
-from cooperation.lib.queries import search_any
+from cooperation.lib.queries import PAGE_ROWS, search_any
 from cooperation.lib.text import partner_named
 from partners.models import Contact, Institution, Unit
 
@@ -138,8 +138,9 @@ class AgreementQuerySet(models.QuerySet):
     def owned_by(self, unit: Unit):
         return self.filter(responsible_unit=unit)
 
-    def search(self, text: str):
-        """By title, registration number, or any name of a partner party (any script, case, accents)."""
+    def search(self, text: str, *, rows: int = PAGE_ROWS):
+        """By title, registration number, or any name of a partner party (any script, case, accents).
+        `rows`: how many a page shows (cooperation.lib.queries.search_any)."""
         text = text.strip()
         if not text:
             return self
@@ -147,6 +148,7 @@ class AgreementQuerySet(models.QuerySet):
             self,
             [Q(title__icontains=text), Q(registration_number__iexact=text)],
             [(AgreementParty.objects.filter(partner_named("institution__search_text", text)), "agreement_id")],
+            rows=rows,
         )
 
 

@@ -12,14 +12,15 @@ from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, Direction, Quota
 from cooperation.lib.academic_years import ACADEMIC_YEAR_PATTERN, validate_academic_year
-from cooperation.lib.queries import search_any
+from cooperation.lib.queries import PAGE_ROWS, search_any
 from cooperation.lib.text import partner_named
 from partners.models import Institution, Unit
 
 
 class ProgramQuerySet(models.QuerySet):
-    def search(self, text: str):
-        """By title, or any name of a partner (any script, case, accents)."""
+    def search(self, text: str, *, rows: int = PAGE_ROWS):
+        """By title, or any name of a partner (any script, case, accents).
+        `rows`: how many a page shows (cooperation.lib.queries.search_any)."""
         text = text.strip()
         if not text:
             return self
@@ -27,6 +28,7 @@ class ProgramQuerySet(models.QuerySet):
             self,
             [Q(title__icontains=text)],
             [(Program.partners.through.objects.filter(partner_named("institution__search_text", text)), "program_id")],
+            rows=rows,
         )
 
     def with_deadline_between(self, start: datetime.date, end: datetime.date):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from cooperation.lib.queries import search_any
+from cooperation.lib.queries import PAGE_ROWS, search_any
 from cooperation.lib.text import words_condition
 from partners.names import generic_synonym, keys_text, search_text_of
 
@@ -323,8 +323,9 @@ class InstitutionName(models.Model):
 
 
 class ContactQuerySet(models.QuerySet):
-    def search(self, text: str):
-        """By name in any script, e-mail or position."""
+    def search(self, text: str, *, rows: int = PAGE_ROWS):
+        """By name in any script, e-mail or position.
+        `rows`: how many a page shows (cooperation.lib.queries.search_any)."""
         text = text.strip()
         if not text:
             return self
@@ -338,6 +339,7 @@ class ContactQuerySet(models.QuerySet):
                 Q(position__icontains=text),
             ],
             [],
+            rows=rows,
         )
 
 

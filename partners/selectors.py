@@ -5,7 +5,7 @@ with a few dozen partners rather than with all of them."""
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramWordDistance, TrigramWordSimilarity
 from django.db import connection, transaction
 from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.functions import Greatest
@@ -60,9 +60,13 @@ def _candidate_ids(keys: list[NameKey], names: list[str]) -> list[int] | None:
     if not condition:
         return []
     queryset = Institution.objects.current().filter(condition)
-    if terms:
+    if len(terms) == 1:
+        # The nearest first, read in that order from the GiST index on name_keys (migration
+        # partners/0009), which stops at _CANDIDATES rows however many are alike enough.
+        queryset = queryset.order_by(TrigramWordDistance(terms[0], "name_keys"))
+    elif terms:
         similarity = [TrigramWordSimilarity(term, "name_keys") for term in terms]
-        queryset = queryset.order_by((Greatest(*similarity) if len(similarity) > 1 else similarity[0]).desc())
+        queryset = queryset.order_by(Greatest(*similarity).desc())
     with transaction.atomic():
         with connection.cursor() as cursor:
             # `name_keys %> term` (through its trigram index) keeps the rows above this threshold.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.lib.academic_years import academic_year_bounds
+from cooperation.lib.choices import choice_label
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def institution_timeline(
             TimelineEntry(
                 visit.starts_on,
                 "people",
-                visit.get_kind_display(),
+                choice_label(visit, "kind"),
                 visit.title,
                 visit.get_absolute_url(),
                 visit.starts_on > today,

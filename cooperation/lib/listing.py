@@ -23,7 +23,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from cooperation.lib import xlsx
-from cooperation.lib.queries import SEARCH_SHARE
+from cooperation.lib.queries import ROW_TEST_COST, SEARCH_SHARE
 from cooperation.lib.views import ViewPermissionMixin
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -36,8 +36,9 @@ FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
 # The one rule for a list's count, filtered or not: at most this many rows are counted exactly;
 # a list of more shows PostgreSQL's estimate ("about 31,700"), as a COUNT(*) would read every one
 # of them. The estimate is the planner's (from its statistics, without reading the rows). A broad
-# search (cooperation.lib.queries.search_any, which tests each row) expected to match more is not
-# counted at all.
+# search (cooperation.lib.queries.search_any, which tests each row) is counted only when testing
+# every row costs no more than counting COUNT_UP_TO matches would (ROW_TEST_COST): its count
+# reads the whole table however few rows match.
 COUNT_UP_TO = 1_000
 
 
@@ -83,12 +84,12 @@ def counted_or_estimated(object_list) -> tuple[int, bool] | None:
                 [COUNT_UP_TO, plan, *params, COUNT_UP_TO + 1],
             )
         else:
-            # A broad search is counted only when the planner expects few matches: counting
-            # tests each row.
+            # A broad search is counted only when its table is small: counting tests each row
+            # the planner expects to read (it takes nearly every row to match a per-row test).
             cursor.execute(
                 f"SELECT planned, CASE WHEN planned * %s <= %s THEN ({count}) END"
                 " FROM (SELECT planned_rows(%s)) AS plan(planned)",
-                [share, COUNT_UP_TO, *params, COUNT_UP_TO + 1, plan],
+                [ROW_TEST_COST, COUNT_UP_TO, *params, COUNT_UP_TO + 1, plan],
             )
         planned, exact = cursor.fetchone()
     if exact is not None and exact <= COUNT_UP_TO:

@@ -3,7 +3,18 @@
 import contextlib
 
 from django.db import connection, connections
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 
@@ -12,7 +23,8 @@ from django.db.models.lookups import IsNull
 SEARCH_SHARE = "search_share"
 # How many of the newest rows a search tests to see how broad it is.
 SAMPLE_ROWS = 200
-# A page's rows (a list's page, with the global search's few it is the largest).
+# The rows a list's page shows: what a search's cost is weighed for unless told another number
+# (the global search shows a few of each kind).
 PAGE_ROWS = 50
 # Testing each row in the list's order costs about this many times as much per row as finding
 # a match through an index and the union.
@@ -30,7 +42,9 @@ def pk_in_any(*querysets: QuerySet) -> Q:
     return Q(pk__in=first.union(*others))
 
 
-def search_any(queryset: QuerySet, own: list[Q], related: list[tuple[QuerySet, str]]) -> QuerySet:
+def search_any(
+    queryset: QuerySet, own: list[Q], related: list[tuple[QuerySet, str]], *, rows: int = PAGE_ROWS
+) -> QuerySet:
     """The rows of `queryset` that match one of the conditions `own` on the model's own columns,
     or that a row of one of `related` points to (each a queryset of another model already
     filtered, with the name of its column that holds this model's id).
@@ -38,14 +52,14 @@ def search_any(queryset: QuerySet, own: list[Q], related: list[tuple[QuerySet, s
     Two ways to find them, chosen by how many rows match, which the newest SAMPLE_ROWS rows tell
     (one query). Few: the union of one query per condition, each through its index (pk_in_any),
     which reads every match. Many ("univ", "a"): every condition tested on each row in the list's
-    own order, a related one as a subquery that stops at its first row, so that a page reads about
-    PAGE_ROWS / share rows, never all the matches; the queryset then carries the share
+    own order, a related one as a subquery that stops at its first row, so that a page of `rows`
+    rows reads about rows / share rows, never all the matches; the queryset then carries the share
     (SEARCH_SHARE) for its count. The union is kept while it reads fewer rows than that would
     cost (ROW_TEST_COST); on SQLite always."""
     model = queryset.model
     found = [
         *(model._default_manager.filter(condition).values("pk") for condition in own),
-        *(rows.values(link) for rows, link in related),
+        *(related_rows.values(link) for related_rows, link in related),
     ]
     union = pk_in_any(*found)
     connection = connections[queryset.db]
@@ -54,23 +68,24 @@ def search_any(queryset: QuerySet, own: list[Q], related: list[tuple[QuerySet, s
     each_row = Q()
     for condition in own:
         each_row |= condition
-    for rows, link in related:
-        first = rows.filter(**{link: OuterRef("pk")}).order_by().values(link)[:1]
+    for related_rows, link in related:
+        first = related_rows.filter(**{link: OuterRef("pk")}).order_by().values(link)[:1]
         # A scalar subquery, not EXISTS: PostgreSQL would hash every match of an EXISTS first.
         each_row |= Q(IsNull(Subquery(first), False))
-    newest = model._default_manager.order_by("-pk").values("pk")[:SAMPLE_ROWS]
     table = connection.ops.quote_name(model._meta.db_table)
-    sample = model._default_manager.filter(pk__in=newest).aggregate(
-        sampled=Count("pk"),
-        matched=Count("pk", filter=each_row),
+    # The newest rows read backwards through the primary key, each tested in a subquery of the
+    # aggregate (as `pk IN (the newest)`, PostgreSQL hashed them and read the whole table).
+    newest = model._default_manager.order_by("-pk").annotate(
+        matches=ExpressionWrapper(each_row, output_field=BooleanField()),
         # The table's size as the planner knows it (no count): negative before any ANALYZE.
-        size=Max(RawSQL("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])),
-    )
+        planned=RawSQL("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table], output_field=FloatField()),
+    )[:SAMPLE_ROWS]
+    sample = newest.aggregate(sampled=Count("pk"), matched=Count("pk", filter=Q(matches=True)), size=Max("planned"))
     if not sample["sampled"] or not sample["matched"]:
         return queryset.filter(union)
     share = sample["matched"] / sample["sampled"]
     size = max(sample["size"] or 0, sample["sampled"])
-    matches, rows_read = share * size, PAGE_ROWS / share
+    matches, rows_read = share * size, rows / share
     if matches < ROW_TEST_COST * rows_read:
         return queryset.filter(union)
     return queryset.alias(**{SEARCH_SHARE: Value(share)}).filter(each_row)

@@ -34,6 +34,9 @@ class SearchView(LoginRequiredMixin, TemplateView):
 
     def groups(self, text: str) -> list[ResultGroup]:
         user = self.request.user
+        # A few hits of each kind: a search matching many rows finds them by testing the newest
+        # rows in order and stops there, rather than gathering every match (search_any).
+        shown = HITS_PER_KIND + 1
         sources: list[tuple[str, str, str, QuerySet, str]] = [
             (
                 "partners",
@@ -46,28 +49,28 @@ class SearchView(LoginRequiredMixin, TemplateView):
                 "contacts",
                 _("Contacts"),
                 "partners.view_contact",
-                Contact.objects.search(text).select_related("institution").order_by("full_name"),
+                Contact.objects.search(text, rows=shown).select_related("institution").order_by("full_name"),
                 "",
             ),
             (
                 "agreements",
                 _("Agreements"),
                 "agreements.view_agreement",
-                Agreement.objects.search(text).order_by("-signed_on", "-pk"),
+                Agreement.objects.search(text, rows=shown).order_by("-signed_on", "-pk"),
                 reverse("agreements:agreement-list"),
             ),
             (
                 "visits",
                 _("Visits and events"),
                 "cooperation.view_visit",
-                Visit.objects.search(text).order_by("-starts_on", "-pk"),
+                Visit.objects.search(text, rows=shown).order_by("-starts_on", "-pk"),
                 reverse("cooperation:visit-list"),
             ),
             (
                 "programs",
                 _("Mobility programs"),
                 "mobility.view_program",
-                Program.objects.search(text).order_by("-academic_year", "title"),
+                Program.objects.search(text, rows=shown).order_by("-academic_year", "title"),
                 reverse("mobility:program-list"),
             ),
         ]

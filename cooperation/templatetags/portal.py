@@ -5,10 +5,18 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from cooperation.lib.choices import choice_label
 from cooperation.lib.flags import flag_img
 from cooperation.lib.permissions import can_change
 
 register = template.Library()
+
+
+@register.filter
+def choice(record, field_name: str):
+    """`{{ record|choice:"kind" }}`: what record.get_kind_display() says, for the rows of a page
+    (cooperation/lib/choices.py)."""
+    return choice_label(record, field_name)
 
 
 @register.filter

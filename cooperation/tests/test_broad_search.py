@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from agreements.models import Agreement, AgreementParty
 from conftest import service_missing
 from cooperation.lib import listing, xlsx
-from cooperation.lib.queries import SEARCH_SHARE, pk_in_any
+from cooperation.lib.queries import ROW_TEST_COST, SEARCH_SHARE, pk_in_any
+from cooperation.portal.search import HITS_PER_KIND
 from cooperation.tests.factories import AgreementFactory, InstitutionFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,71 @@ def test_the_global_search_estimates_many_hits(many_agreements, client, office_u
 
     assert "All of them in the list" in page
     assert "About " in page
+
+
+@pytest.fixture
+def every_other_agreement(postgresql):
+    """400 agreements, every other one with the partner "Alpha University": a search for it matches
+    half the rows, 200 in all, which a page of 50 finds best through the union, a few hits by
+    testing rows."""
+    unit = UnitFactory()
+    alpha, beta = InstitutionFactory(name="Alpha University"), InstitutionFactory(name="Beta Works")
+    made = Agreement.objects.bulk_create(
+        Agreement(
+            title=f"Agreement {number}",
+            kind=Agreement.Kind.MOU,
+            status=Agreement.Status.SIGNED,
+            responsible_unit=unit,
+            signed_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=number),
+        )
+        for number in range(400)
+    )
+    AgreementParty.objects.bulk_create(
+        AgreementParty(agreement=agreement, institution=alpha if number % 2 else beta)
+        for number, agreement in enumerate(made)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE agreements_agreement, agreements_agreementparty, partners_institution")
+
+
+def test_a_search_for_a_few_hits_stops_at_them_where_a_page_gathers_the_union(every_other_agreement):
+    page = Agreement.objects.search("alpha").order_by("-signed_on", "-pk")
+    few = Agreement.objects.search("alpha", rows=HITS_PER_KIND + 1).order_by("-signed_on", "-pk")
+
+    assert SEARCH_SHARE not in page.query.annotations
+    assert SEARCH_SHARE in few.query.annotations
+    assert "UNION" not in str(few.query).upper()
+    assert list(few[:9]) == list(page[:9])
+    assert few.count() == page.count() == 200
+
+
+def test_the_global_search_shows_the_same_hits_either_way(every_other_agreement, client, office_user):
+    client.force_login(office_user)
+
+    (agreements,) = [
+        group for group in client.get("/search/", {"q": "alpha"}).context["groups"] if group.key == "agreements"
+    ]
+
+    expected = Agreement.objects.filter(parties__institution__name="Alpha University").order_by("-signed_on", "-pk")
+    assert agreements.hits == list(expected[:HITS_PER_KIND])
+
+
+def test_a_broad_search_is_counted_only_when_testing_every_row_is_cheap(every_other_agreement, monkeypatch):
+    few = Agreement.objects.search("alpha", rows=HITS_PER_KIND + 1)
+    sql, params = few.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT planned_rows(%s)", [connection.ops.compose_sql(sql, params)])
+        (tested,) = cursor.fetchone()
+    assert tested >= 300  # the planner cannot see into the per-row test: nearly every row
+
+    # Counting tests each of those rows: as much work as counting tested * ROW_TEST_COST matches
+    # through an index.
+    monkeypatch.setattr(listing, "COUNT_UP_TO", tested * ROW_TEST_COST - 1)
+    number, estimated = listing.counted_or_estimated(few)
+    assert estimated
+    assert 100 <= number <= 300
+    monkeypatch.setattr(listing, "COUNT_UP_TO", tested * ROW_TEST_COST)
+    assert listing.counted_or_estimated(few) == (200, False)
 
 
 def test_the_workbook_writer_keeps_each_kind_of_value():

@@ -12,7 +12,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, AreaOfCooperation
-from cooperation.lib.queries import search_any
+from cooperation.lib.queries import PAGE_ROWS, search_any
 from cooperation.lib.text import partner_named
 from partners.models import Contact, Institution, Unit
 
@@ -28,8 +28,9 @@ class VisitQuerySet(models.QuerySet):
     def held(self):
         return self.filter(status=Visit.Status.HELD)
 
-    def search(self, text: str):
-        """By title, place, city, or any name of a partner (any script, case, accents)."""
+    def search(self, text: str, *, rows: int = PAGE_ROWS):
+        """By title, place, city, or any name of a partner (any script, case, accents).
+        `rows`: how many a page shows (cooperation.lib.queries.search_any)."""
         text = text.strip()
         if not text:
             return self
@@ -37,6 +38,7 @@ class VisitQuerySet(models.QuerySet):
             self,
             [Q(title__icontains=text), Q(places__icontains=text), Q(city__icontains=text)],
             [(Visit.partners.through.objects.filter(partner_named("institution__search_text", text)), "visit_id")],
+            rows=rows,
         )
 
 

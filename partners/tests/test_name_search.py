@@ -2,9 +2,12 @@
 word order, scripts, and "Did you mean" for a misspelling."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cooperation.lib.text import fold, search_forms, to_latin
 from cooperation.tests.factories import InstitutionFactory, InstitutionNameFactory
+from partners import selectors
 from partners.models import Institution
 
 LIST_URL = "/partners/"
@@ -164,6 +167,24 @@ def test_a_search_that_finds_nothing_suggests_the_closest_partners(client, offic
     assert "Did you mean:" in page
     target = Institution.objects.get(name=suggested)
     assert f'href="{target.get_absolute_url()}"' in page
+
+
+def test_the_closest_partner_is_suggested_among_more_alike_ones_than_are_scored(client, office_user):
+    """On PostgreSQL the candidates are read nearest first from the GiST index on name_keys and
+    stop at selectors._CANDIDATES: the closest partner is among them however many are alike."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram candidates are PostgreSQL's")
+    for number in range(selectors._CANDIDATES + 10):
+        InstitutionFactory(name=f"Sakura Tea Works {number}")
+    sakarya = InstitutionFactory(name="Sakarya University")
+    client.force_login(office_user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST_URL, {"q": "Sakarria"})
+
+    assert response.context["suggestions"][0].institution == sakarya
+    (candidates,) = [query["sql"] for query in queries if "%>" in query["sql"]]
+    assert "<<->" in candidates and f"LIMIT {selectors._CANDIDATES}" in candidates
 
 
 def test_generic_words_alone_suggest_nothing(client, office_user, others):
