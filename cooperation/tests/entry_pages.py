@@ -26,8 +26,10 @@ from cooperation.tests.db_state import RowChange, changes_between, database_stat
 STAMPED = {"updated_at", "search_text", "name_keys"}
 # A column rebuilt from other rows: a partner's search text takes its name variants, so changing,
 # adding or removing a variant also changes the partner's row there (InstitutionName.save()); an
-# agreement's last activity follows its programs, participants and visits (cooperation/activity.py).
-REBUILT = {"search_text", "name_keys", "last_activity_on"}
+# agreement's last activity follows its programs, participants and visits, a partner's first
+# signing its agreements, and a condition's uses its participants (cooperation/activity.py).
+REBUILT = {"search_text", "name_keys", "last_activity_on", "first_signed_on"}
+REBUILT_TABLES = {"agreements.QuotaUse"}
 MANAGEMENT = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$")
 ROW = re.compile(r"^(?P<prefix>[a-z_]+)-(?P<index>\d+)-(?P<field>\w+)$")
 
@@ -99,7 +101,7 @@ def _is_snapshot_of(history_table: str, table: str) -> bool:
 
 
 def _rebuilt_only(change: RowChange) -> bool:
-    return change.kind == "changed" and set(change.fields) <= REBUILT
+    return change.table in REBUILT_TABLES or change.kind == "changed" and set(change.fields) <= REBUILT
 
 
 def _rebuilt_elsewhere(change: RowChange, table: str, pk) -> bool:
