@@ -271,7 +271,9 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
         changed = 0
         if touched.agreements:
             changed += refresh_last_activity(touched.agreements)  # locks them
-            changed += refresh_quota_uses(touched.agreements)
+            # Not the conditions of an agreement being deleted: their uses are already gone
+            # (deleted with them, before the rows that send the signals here).
+            changed += refresh_quota_uses(touched.agreements - _being_deleted())
         if touched.institutions:
             changed += refresh_first_signed(touched.institutions)
         return changed
@@ -374,7 +376,17 @@ def _after_save(sender, instance, raw=False, update_fields=None, **kwargs):
     _changes(_before().pop(_key(instance), Touched()) | _touched(sender, [instance.pk]))
 
 
+def _being_deleted() -> set[int]:
+    """The agreements whose deletion is under way in this thread (pre_delete sent, post_delete
+    not yet)."""
+    if not hasattr(_state, "deleting"):
+        _state.deleting = set()
+    return _state.deleting
+
+
 def _before_delete(sender, instance, **kwargs):
+    if sender is Agreement:
+        _being_deleted().add(instance.pk)
     if sender in WATCHED and sender not in KEEPING and not _all_later():
         _before()[_key(instance)] = _touched(sender, [instance.pk])
 
@@ -382,6 +394,8 @@ def _before_delete(sender, instance, **kwargs):
 def _after_delete(sender, instance, **kwargs):
     if sender in WATCHED:
         _changes(_before().pop(_key(instance), Touched()))
+    if sender is Agreement:
+        _being_deleted().discard(instance.pk)
 
 
 def _around_links(sender, instance, action, reverse, model, pk_set, **kwargs):

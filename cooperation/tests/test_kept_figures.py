@@ -122,8 +122,10 @@ def test_the_agreements_and_their_parties_move_a_partners_first_signing(agreemen
     assert (first(partner), first(other)) == (DAY(2017, 1, 1), DAY(2018, 5, 5))
     party.delete()
     assert first(other) is None
-    agreement.delete()  # its parties go with it
+    QuotaFactory(agreement=agreement)
+    agreement.delete()  # its parties and conditions go with it
     assert first(partner) is None
+    assert quota_uses() == {}
     assert_kept()
 
 
