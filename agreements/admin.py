@@ -10,6 +10,7 @@ from agreements.models import (
     DocumentVersion,
     IiaApproval,
     Quota,
+    QuotaUse,
     Signatory,
 )
 from cooperation.lib.admin import InstitutionNameSearchMixin, PortalAdmin, TabularInline
@@ -175,6 +176,26 @@ class QuotaAdmin(PortalAdmin):
     search_fields = ["agreement__title"]
     autocomplete_fields = ["agreement", "partner", "our_unit"]
     list_select_related = ["agreement"]
+
+
+@admin.register(QuotaUse)
+class QuotaUseAdmin(admin.ModelAdmin):
+    """Read-only: computed from the participants whenever they are written (cooperation/activity.py;
+    `manage.py refresh_kept` computes it afresh)."""
+
+    list_display = ["quota", "academic_year", "agreement_title", "recorded", "unused", "ever_signed"]
+    list_filter = ["academic_year", "ever_signed"]
+    search_fields = ["agreement_title"]
+    list_select_related = ["quota"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class DocumentVersionInline(TabularInline):

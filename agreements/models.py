@@ -787,6 +787,44 @@ class Quota(models.Model):
             raise ValidationError(errors)
 
 
+class QuotaUse(models.Model):
+    """A condition's places in one academic year of its span against the participants recorded
+    for them: not withdrawn, in a program of that year resting on the agreement, of the same
+    direction and category. Computed from those records whenever one is written
+    (cooperation/activity.py), never entered: the dashboard ranks the unused places from an
+    index instead of counting every participant of the year on each drawing."""
+
+    quota = models.ForeignKey(Quota, on_delete=models.CASCADE, related_name="uses", editable=False)
+    academic_year = models.CharField(_("academic year"), max_length=9, editable=False)
+    recorded = models.PositiveIntegerField(_("participants recorded"), editable=False)
+    # places - recorded: negative when more were recorded than agreed.
+    unused = models.IntegerField(_("places left"), editable=False)
+    # The agreement's status is not draft or negotiation (only those conditions are counted), and
+    # its title, by which the dashboard orders conditions with as many places left: both kept
+    # here so that the first rows come in order from the index alone.
+    ever_signed = models.BooleanField(_("agreement signed"), editable=False)
+    agreement_title = models.CharField(_("agreement"), max_length=300, editable=False)
+
+    class Meta:
+        verbose_name = _("use of a cooperation condition")
+        verbose_name_plural = _("uses of cooperation conditions")
+        constraints = [models.UniqueConstraint(fields=["quota", "academic_year"], name="quota_use_once_a_year")]
+        indexes = [
+            # The dashboard's unused quotas: a year's conditions with places left, most first.
+            models.Index(
+                "academic_year",
+                models.F("unused").desc(),
+                "agreement_title",
+                "quota",
+                name="quota_use_unused",
+                condition=Q(unused__gt=0, ever_signed=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quota} {self.academic_year}: {self.recorded}"
+
+
 class AgreementDocument(models.Model):
     """A document of an agreement (the signed scan, a draft, an annex), kept in versions."""
 

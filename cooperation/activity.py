@@ -1,46 +1,80 @@
-"""An agreement's last activity (Agreement.last_activity_on): the latest day anything happened, or
-is planned to happen, under it. Kept on the agreement so that "dormant" (no activity for two
-years, AgreementQuerySet.dormant) compares one column instead of searching the mobility and the
-visits of every agreement on every drawing of the dashboard.
+"""What the dashboard reads kept on the rows instead of searched for on every drawing, each
+computed from the records whenever a write moves it:
+
+- an agreement's last activity (Agreement.last_activity_on): the latest day anything happened,
+  or is planned to happen, under it, so that "dormant" (no activity for two years,
+  AgreementQuerySet.dormant) compares one column instead of searching the mobility and the
+  visits of every agreement;
+- a partner's first agreement signed (Institution.first_signed_on): the earliest signing day
+  of the agreements ever signed it is a party to, so that "a partner by" a day
+  (partners.models.partner_by_condition) compares a column instead of searching its parties;
+- a condition's use in each academic year of its span (QuotaUse): the participants recorded for
+  it and the places left, so that the dashboard's unused quotas come from an index instead of
+  counting every participant of the year.
 
 What counts as activity, here and nowhere else:
 - a participant, not withdrawn, of a program resting on the agreement: the day they start or,
   when that is not known, the last day of the program's academic year;
 - a visit, not cancelled, at which the agreement was signed, or with one of its partners (an
   institution that is a party to it): the day the visit starts.
+What a condition's recorded participants are is said in `quota_uses_of()`.
 
-When it is computed again (the invalidation rules, all in this module):
-- a participant, program, visit, agreement party or agreement saved or deleted, a visit's
-  partners or agreements signed changed: every agreement the row touched before the write and
-  after it, in the write's transaction (`connect()`; the import, the merge, the admin, the demo
-  loader and the entry pages all write through save() and the related managers);
-- writes that send no signals call `refresh_last_activity()` themselves: `seed_bulk` for every
-  agreement, the backup restore likewise after loading (`recomputed_at_the_end()`);
-- `manage.py refresh_last_activity` computes every agreement afresh (after a manual fix in SQL).
+When they are computed again (the invalidation rules, all in this module):
+- a participant, program, visit, agreement party, condition or agreement saved or deleted, a
+  visit's partners or agreements signed changed: every agreement the row touched before the
+  write and after it (its last activity and its conditions' uses), and every partner that is or
+  was a party of a written agreement party or agreement (its first signing), in the write's
+  transaction (`connect()`; the import, the merge, the admin, the demo loader and the entry
+  pages all write through save() and the related managers); a saved partner is computed again
+  too, in case it wrote back a value read before;
+- writes that send no signals call `refresh_kept()` themselves: `seed_bulk` for everything,
+  the backup restore likewise after loading (`recomputed_at_the_end()`);
+- `manage.py refresh_kept` computes everything afresh (after a manual fix in SQL).
 
-Mobility and visits live in apps above agreements, so the rule lives here, above all three.
+Mobility and visits live in apps above agreements, so the rules live here, above all three.
 """
 
 import contextlib
 import datetime
 import threading
+from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from agreements.models import Agreement, AgreementParty
+from agreements.models import Agreement, AgreementParty, Quota, QuotaUse
 from cooperation.lib.academic_years import academic_year_bounds
 from cooperation.visits.models import Visit
 from mobility.models import Participant, Program
+from partners.models import Institution
 
 BATCH_SIZE = 1000
 
 _state = threading.local()
 
 
+@dataclass
+class Touched:
+    """What writes touched: the agreements whose last activity and conditions' uses, and the
+    partners whose first signing, are to be computed again."""
+
+    agreements: set[int] = field(default_factory=set)
+    institutions: set[int] = field(default_factory=set)
+
+    def __or__(self, other: "Touched") -> "Touched":
+        return Touched(self.agreements | other.agreements, self.institutions | other.institutions)
+
+    def update(self, other: "Touched") -> None:
+        self.agreements |= other.agreements
+        self.institutions |= other.institutions
+
+    def __bool__(self) -> bool:
+        return bool(self.agreements or self.institutions)
+
+
 def _in_progress() -> list:
-    """The open batches of this thread, innermost last: each a set of agreement ids."""
+    """The open batches of this thread, innermost last: each a Touched."""
     if not hasattr(_state, "stack"):
         _state.stack = []
     return _state.stack
@@ -115,16 +149,137 @@ def refresh_last_activity(agreement_ids=None) -> int:
         for pk, day in stored.items():
             if latest.get(pk) != day:
                 changed.setdefault(latest.get(pk), []).append(pk)
-        # One UPDATE per new date (a few hundred at most for every agreement at once): bulk_update's
-        # CASE over thousands of ids took seconds.
-        for day, pks in changed.items():
-            for start in range(0, len(pks), BATCH_SIZE):
-                Agreement.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(last_activity_on=day)
-    changed = [pk for pks in changed.values() for pk in pks]
-    return len(changed)
+        # One UPDATE per new date (a few hundred at most for every agreement at once).
+        _store_changed(Agreement, "last_activity_on", changed)
+    return sum(len(pks) for pks in changed.values())
 
 
-# Which agreements a written row touches (as the database holds it at the moment of asking)
+def _store_changed(model, field_name: str, changed: dict) -> None:
+    """{new value: [pk]} stored with one UPDATE per value and batch: bulk_update's CASE over
+    thousands of ids took seconds."""
+    for value, pks in changed.items():
+        for start in range(0, len(pks), BATCH_SIZE):
+            model.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(**{field_name: value})
+
+
+# A partner's first agreement signed
+
+
+def first_signed_by_institution(institution_ids=None) -> dict[int, datetime.date]:
+    """{institution id: the earliest signing day of the agreements ever signed it is a party
+    to}; an institution with none is left out. One grouped query."""
+    parties = AgreementParty.objects.filter(institution__isnull=False, agreement__signed_on__isnull=False).exclude(
+        agreement__status__in=Agreement.UNSIGNED
+    )
+    if institution_ids is not None:
+        parties = parties.filter(institution_id__in=list(institution_ids))
+    rows = parties.values("institution_id").annotate(first=Min("agreement__signed_on")).order_by()
+    return {row["institution_id"]: row["first"] for row in rows}
+
+
+def refresh_first_signed(institution_ids=None) -> int:
+    """Compute the first signing of these partners (all when None) and store it where it
+    differs; how many changed. The partners are locked first, as the agreements are above."""
+    if institution_ids is not None:
+        institution_ids = sorted({pk for pk in institution_ids if pk is not None})
+        if not institution_ids:
+            return 0
+    with transaction.atomic():
+        institutions = Institution.objects.select_for_update().order_by("pk")
+        if institution_ids is not None:
+            institutions = institutions.filter(pk__in=institution_ids)
+        stored = dict(institutions.values_list("pk", "first_signed_on"))
+        first = first_signed_by_institution(institution_ids)
+        changed: dict[datetime.date | None, list[int]] = {}
+        for pk, day in stored.items():
+            if first.get(pk) != day:
+                changed.setdefault(first.get(pk), []).append(pk)
+        _store_changed(Institution, "first_signed_on", changed)
+    return sum(len(pks) for pks in changed.values())
+
+
+# A condition's use in each academic year
+
+
+def quota_uses_of(agreement_ids=None) -> dict[tuple[int, str], tuple[int, int, bool, str]]:
+    """{(condition id, academic year): (participants recorded, places left, agreement ever
+    signed, agreement title)} for every academic year of every condition of these agreements (all when None).
+    Recorded for a condition in a year: participants not withdrawn, in a program of that year
+    resting on its agreement, of its direction and category. Two grouped queries."""
+    participants = Participant.objects.active().filter(program__agreement__isnull=False)
+    quotas = Quota.objects.all()
+    if agreement_ids is not None:
+        agreement_ids = list(agreement_ids)
+        participants = participants.filter(program__agreement_id__in=agreement_ids)
+        quotas = quotas.filter(agreement_id__in=agreement_ids)
+    counted = participants.values("program__agreement_id", "program__academic_year", "direction", "quota_category")
+    recorded = {
+        (row["program__agreement_id"], row["program__academic_year"], row["direction"], row["quota_category"]): row[
+            "total"
+        ]
+        for row in counted.annotate(total=Count("pk")).order_by()
+    }
+    uses = {}
+    fields = ("pk", "agreement_id", "direction", "category", "first_academic_year", "last_academic_year", "places")
+    rows = quotas.values_list(*fields, "agreement__status", "agreement__title").order_by()
+    for pk, agreement_id, direction, category, first, last, places, status, title in rows:
+        for start in range(int(first[:4]), int(last[:4]) + 1):
+            year = f"{start}/{start + 1}"
+            count = recorded.get((agreement_id, year, direction, category), 0)
+            uses[(pk, year)] = (count, places - count, status not in Agreement.UNSIGNED, title)
+    return uses
+
+
+def refresh_quota_uses(agreement_ids=None) -> int:
+    """Compute the uses of these agreements' conditions (all when None) and store what differs;
+    how many rows were written. Runs under the lock of the agreements (refresh_kept)."""
+    uses = quota_uses_of(agreement_ids)
+    stored_rows = QuotaUse.objects.all()
+    if agreement_ids is not None:
+        stored_rows = stored_rows.filter(quota__agreement_id__in=list(agreement_ids))
+    values = ("recorded", "unused", "ever_signed", "agreement_title")
+    stored = {
+        (quota_id, year): (pk, *kept)
+        for pk, quota_id, year, *kept in stored_rows.values_list("pk", "quota_id", "academic_year", *values).order_by()
+    }
+    gone = [row[0] for key, row in stored.items() if key not in uses]
+    for start in range(0, len(gone), BATCH_SIZE):
+        QuotaUse.objects.filter(pk__in=gone[start : start + BATCH_SIZE]).delete()
+    changed: dict[tuple, list[int]] = {}
+    new = []
+    for (quota_id, year), kept in uses.items():
+        if (quota_id, year) not in stored:
+            new.append(QuotaUse(quota_id=quota_id, academic_year=year, **dict(zip(values, kept, strict=True))))
+        elif stored[(quota_id, year)][1:] != kept:
+            changed.setdefault(kept, []).append(stored[(quota_id, year)][0])
+    QuotaUse.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    for kept, pks in changed.items():
+        for start in range(0, len(pks), BATCH_SIZE):
+            QuotaUse.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
+                **dict(zip(values, kept, strict=True))
+            )
+    return len(gone) + len(new) + sum(len(pks) for pks in changed.values())
+
+
+def refresh_kept(touched: "Touched | None" = None) -> int:
+    """Compute again what `touched` touched (everything when None), in one transaction, the
+    agreements locked first and then the partners (always in that order, and each in id
+    order, so that two writes cannot deadlock on them); how many rows changed."""
+    with transaction.atomic():
+        if touched is None:
+            return refresh_last_activity() + refresh_quota_uses() + refresh_first_signed()
+        changed = 0
+        if touched.agreements:
+            changed += refresh_last_activity(touched.agreements)  # locks them
+            # Not the conditions of an agreement being deleted: their uses are already gone
+            # (deleted with them, before the rows that send the signals here).
+            changed += refresh_quota_uses(touched.agreements - _being_deleted())
+        if touched.institutions:
+            changed += refresh_first_signed(touched.institutions)
+        return changed
+
+
+# What a written row touches (as the database holds it at the moment of asking)
 
 
 def _touched_by_visits(visit_ids) -> set[int]:
@@ -135,34 +290,50 @@ def _touched_by_visits(visit_ids) -> set[int]:
     return {pk for (pk,) in signed.union(partnered)}
 
 
-def _touched(model, pks) -> set[int]:
+def _ids(rows) -> set[int]:
+    return {pk for pk in rows if pk is not None}
+
+
+def _touched(model, pks) -> Touched:
     pks = [pk for pk in pks if pk is not None]
     if not pks:
-        return set()
+        return Touched()
     if model is Agreement:
-        return set(pks)
+        # Its signing day and status move its partners' first signing.
+        parties = AgreementParty.objects.filter(agreement_id__in=pks)
+        return Touched(set(pks), _ids(parties.values_list("institution_id", flat=True)))
+    if model is AgreementParty:
+        rows = list(AgreementParty.objects.filter(pk__in=pks).values_list("agreement_id", "institution_id"))
+        return Touched(_ids(row[0] for row in rows), _ids(row[1] for row in rows))
+    if model is Institution:
+        return Touched(institutions=set(pks))
     if model is Participant:
         rows = Participant.objects.filter(pk__in=pks).values_list("program__agreement_id", flat=True)
-    elif model is Program or model is AgreementParty:
+    elif model is Program or model is Quota:
         rows = model.objects.filter(pk__in=pks).values_list("agreement_id", flat=True)
     elif model is Visit:
-        return _touched_by_visits(pks)
+        return Touched(_touched_by_visits(pks))
     else:
-        return set()
-    return {pk for pk in rows if pk is not None}
+        return Touched()
+    return Touched(_ids(rows))
 
 
 # When: the signals of every write through the ORM
 
-WATCHED = (Agreement, AgreementParty, Participant, Program, Visit)
-# The rows' fields that move an agreement's activity: a save that changes none of them (a
-# participant's e-mail, a visit's notes) is passed by when the save names its fields.
+WATCHED = (Agreement, AgreementParty, Institution, Participant, Program, Quota, Visit)
+# The rows' fields that move what is kept: a save that changes none of them (a participant's
+# e-mail, a visit's notes) is passed by when the save names its fields.
 MOVING_FIELDS = {
     AgreementParty: {"agreement", "institution"},
-    Participant: {"program", "status", "starts_on"},
+    Institution: {"first_signed_on"},
+    Participant: {"program", "status", "starts_on", "direction", "quota_category"},
     Program: {"agreement", "academic_year"},
+    Quota: {"agreement", "direction", "category", "first_academic_year", "last_academic_year", "places"},
     Visit: {"status", "starts_on"},
 }
+# Rows whose save may write back, from memory, what is kept on them: computed again after the
+# save; what they touched before it is the same.
+KEEPING = (Agreement, Institution)
 
 
 def _key(instance) -> tuple:
@@ -174,14 +345,14 @@ def _all_later() -> bool:
     return any(batch is None for batch in _in_progress())
 
 
-def _changes(agreement_ids: set[int]) -> None:
+def _changes(touched: Touched) -> None:
     stack = _in_progress()
     if _all_later():
         return
     if stack:
-        stack[-1].update(agreement_ids)  # computed once when the batch ends
-    elif agreement_ids:
-        refresh_last_activity(agreement_ids)
+        stack[-1].update(touched)  # computed once when the batch ends
+    elif touched:
+        refresh_kept(touched)
 
 
 def _moves(sender, update_fields) -> bool:
@@ -191,7 +362,7 @@ def _moves(sender, update_fields) -> bool:
 
 
 def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or _all_later() or sender not in WATCHED or sender is Agreement or instance.pk is None:
+    if raw or _all_later() or sender not in WATCHED or sender in KEEPING or instance.pk is None:
         return
     if _moves(sender, update_fields):
         _before()[_key(instance)] = _touched(sender, [instance.pk])
@@ -200,19 +371,31 @@ def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
 def _after_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or sender not in WATCHED or not _moves(sender, update_fields):
         return
-    # A saved agreement is computed again too: whatever held it in memory may have written back
-    # a date that was true when it was read.
-    _changes(_before().pop(_key(instance), set()) | _touched(sender, [instance.pk]))
+    # A saved agreement or partner is computed again too: whatever held it in memory may have
+    # written back a value that was true when it was read.
+    _changes(_before().pop(_key(instance), Touched()) | _touched(sender, [instance.pk]))
+
+
+def _being_deleted() -> set[int]:
+    """The agreements whose deletion is under way in this thread (pre_delete sent, post_delete
+    not yet)."""
+    if not hasattr(_state, "deleting"):
+        _state.deleting = set()
+    return _state.deleting
 
 
 def _before_delete(sender, instance, **kwargs):
-    if sender in WATCHED and sender is not Agreement and not _all_later():
+    if sender is Agreement:
+        _being_deleted().add(instance.pk)
+    if sender in WATCHED and sender not in KEEPING and not _all_later():
         _before()[_key(instance)] = _touched(sender, [instance.pk])
 
 
 def _after_delete(sender, instance, **kwargs):
     if sender in WATCHED:
-        _changes(_before().pop(_key(instance), set()))
+        _changes(_before().pop(_key(instance), Touched()))
+    if sender is Agreement:
+        _being_deleted().discard(instance.pk)
 
 
 def _around_links(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -237,15 +420,15 @@ def _around_links(sender, instance, action, reverse, model, pk_set, **kwargs):
     if action.startswith("pre_"):
         _before()[key] = touched
     elif action.startswith("post_"):
-        _changes(_before().pop(key, set()) | touched)
+        _changes(Touched(_before().pop(key, set()) | touched))
 
 
 @contextlib.contextmanager
 def batched():
-    """Inside, the agreements that writes touch are collected and computed once, at the end: for
-    writes of many rows at once (an import, a formset)."""
+    """Inside, the agreements and partners that writes touch are collected and computed once, at
+    the end: for writes of many rows at once (an import, a formset)."""
     stack = _in_progress()
-    stack.append(set())
+    stack.append(Touched())
     try:
         yield
     finally:
@@ -255,7 +438,7 @@ def batched():
 
 @contextlib.contextmanager
 def recomputed_at_the_end():
-    """Inside, no write computes anything; at the end every agreement is computed afresh: for
+    """Inside, no write computes anything; at the end everything is computed afresh: for
     loading a whole database (the backup restore), where the rows come in any order."""
     stack = _in_progress()
     stack.append(None)
@@ -269,7 +452,7 @@ def recomputed_at_the_end():
 def _changes_everything() -> None:
     if _all_later():
         return  # an enclosing recomputed_at_the_end() does it
-    refresh_last_activity()
+    refresh_kept()
 
 
 def connect() -> None:

@@ -4,10 +4,9 @@ This app is the base of the portal: agreements, mobility and visits point to it,
 imports none of them.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -109,14 +108,9 @@ class Tag(models.Model):
 def partner_by_condition(day) -> Q:
     """A partner by `day`: entered by then, or party to an agreement signed by then (a partner
     entered later with its earlier agreements was one already). The dashboard counts the same."""
-    # partners imports no app above it; the agreements come through the registry.
-    agreement = apps.get_model("agreements", "Agreement")
-    signed = (
-        apps.get_model("agreements", "AgreementParty")
-        .objects.filter(institution=OuterRef("pk"), agreement__signed_on__lte=day)
-        .exclude(agreement__status__in=agreement.UNSIGNED)
-    )
-    return Q(created_at__date__lte=day) | Q(Exists(signed))
+    # The agreements' side is kept on the partner (first_signed_on: the earliest signing day of
+    # its agreements ever signed, cooperation/activity.py).
+    return Q(created_at__date__lte=day) | Q(first_signed_on__lte=day)
 
 
 class InstitutionQuerySet(models.QuerySet):
@@ -210,7 +204,13 @@ class Institution(models.Model):
     name_keys = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The earliest signing day of the agreements it is a party to (those ever signed): computed
+    # from them whenever one is written (cooperation/activity.py), never entered. "A partner by"
+    # (partner_by_condition) then compares a column instead of searching every partner's parties.
+    first_signed_on = models.DateField(_("first agreement signed on"), null=True, blank=True, editable=False)
 
+    # first_signed_on is in the history rows (simple-history fills them from a visit's side of
+    # the partners link with every field) but never shown as an edit (cooperation/lib/history.py).
     history = HistoricalRecords(m2m_fields=[tags])
     objects = InstitutionQuerySet.as_manager()
 

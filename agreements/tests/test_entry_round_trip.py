@@ -13,6 +13,7 @@ from cooperation.tests.entry_pages import (
     assert_one_change,
     assert_untouched_save_changes_nothing,
     check_any_single_change,
+    rebuilt_only,
     save,
 )
 from cooperation.tests.factories import (
@@ -200,7 +201,8 @@ def test_another_partner_in_a_row_replaces_only_that_party(client, office_user, 
     save(client, form)
 
     changes = record_changes(changes_between(before, database_state()))
-    touched = {(change.table, change.kind) for change in changes}
+    # The two partners' first signing follows (partners.Institution.first_signed_on): rebuilt.
+    touched = {(change.table, change.kind) for change in changes if not rebuilt_only(change)}
     assert touched == {
         ("agreements.AgreementParty", "removed"),
         ("agreements.AgreementParty", "added"),

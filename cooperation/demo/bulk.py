@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, AreaOfCooperation, Quota, Signatory
 from cooperation import roles
-from cooperation.activity import refresh_last_activity
+from cooperation.activity import refresh_kept
 from cooperation.demo.files import read
 from cooperation.lib.academic_years import academic_year_of
 from cooperation.visits.models import FollowUpAction, Gift, Outcome, Visit, VisitParticipant
@@ -185,8 +185,8 @@ class BulkSeeder:
         self._step("visit rows", self.seed_visit_rows)
         self._step("programs", self.seed_programs)
         self._step("participants", self.seed_participants)
-        # bulk_create sends no signals: the agreements' last activity is computed once, at the end.
-        self._step("last activity", refresh_last_activity)
+        # bulk_create sends no signals: what is kept (cooperation/activity.py) is computed once, at the end.
+        self._step("kept figures", refresh_kept)
         self._vacuum()
         return self.report
 

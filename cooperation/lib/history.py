@@ -55,7 +55,8 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-HIDDEN_FIELDS = {"search_text", "name_keys", "updated_at", "created_at"}
+# Computed, not entered: a change of them is no one's edit.
+HIDDEN_FIELDS = {"search_text", "name_keys", "updated_at", "created_at", "first_signed_on"}
 
 
 def change_log(obj, limit: int = 25) -> list[HistoryEntry]:
