@@ -8,13 +8,10 @@ next attempt) and raised to the caller, which retries with backoff; nothing is s
 
 Reminders go in batches (reminders_deliver): claimed together, their records loaded with one
 query per kind, each message composed from templates compiled once, and every channel opened
-once for the batch (one SMTP connection). A failure or a skip is written the moment it is
-known; sent reminders are written SENT_RECORDED_AT_ONCE at a time, and whatever went out is
-written when the batch ends, however it ends. So a batch cut short by an error sends nothing
-twice and loses nothing: what went out is recorded sent, what did not is failed (retried) or
-still claimed (released after REMINDER_SENDING_TIMEOUT). Only a worker killed outright can leave
-a few sent reminders claimed and unrecorded (fewer than SENT_RECORDED_AT_ONCE), and those go out
-again after that timeout with the same Message-ID.
+once for the batch (one SMTP connection). Each reminder's outcome is still written the moment
+it is known, so a batch cut short sends nothing twice and loses nothing: what went out is
+recorded sent, what did not is failed (retried) or still claimed (released after
+REMINDER_SENDING_TIMEOUT).
 """
 
 import datetime
@@ -124,58 +121,20 @@ def reminders_deliver(*, reminder_ids: Iterable[int], on: datetime.date | None =
                 # A channel that keeps something open for a batch (e-mail: its SMTP connection)
                 # is a context manager; the others are used as they are.
                 per_message.append(opened.enter_context(channel) if hasattr(channel, "__enter__") else channel)
-        sent = _SentOutcomes(outcome.finished)
-        try:
-            for reminder, language, message in deliveries:
-                try:
-                    recorded = {}
-                    for channel in per_message:
-                        recorded.update(channel.deliver(reminder, message))
-                except Exception as error:  # any failure (SMTP, network) is recorded and retried
-                    outcome.failed.append(_fail(reminder, error, timezone.now()))
-                    continue
-                sent.add(reminder, language=language, sent_at=timezone.now(), **recorded)
-        finally:
-            # What went out is recorded even when something unforeseen stops the batch.
-            sent.record()
+        for reminder, language, message in deliveries:
+            try:
+                recorded = {}
+                for channel in per_message:
+                    recorded.update(channel.deliver(reminder, message))
+            except Exception as error:  # any failure (SMTP, network) is recorded and retried
+                outcome.failed.append(_fail(reminder, error, timezone.now()))
+                continue
+            # Committed before the next message goes: a worker killed while sending it leaves
+            # every accepted one recorded sent (tests/test_reminders_integration.py kills one).
+            outcome.finished.append(
+                _finish(reminder, Reminder.State.SENT, language=language, sent_at=timezone.now(), **recorded)
+            )
     return outcome
-
-
-# Sent reminders recorded together, in one UPDATE for this many (and at the end of the batch): a
-# worker killed mid-batch leaves at most this many minus one sent but still claimed, which are
-# sent again, with the same Message-ID, once REMINDER_SENDING_TIMEOUT releases them.
-SENT_RECORDED_AT_ONCE = 20
-
-
-class _SentOutcomes:
-    """The batch's sent reminders, recorded SENT in groups (Reminder.objects.record_outcomes),
-    still guarded by the claim, and added to `finished` in their final state."""
-
-    def __init__(self, finished: list[Reminder]):
-        self.finished = finished
-        self.waiting: list[tuple[Reminder, dict]] = []
-
-    def add(self, reminder: Reminder, **fields) -> None:
-        fields.update(state=Reminder.State.SENT, error="", claimed_at=None)
-        self.waiting.append((reminder, fields))
-        if len(self.waiting) >= SENT_RECORDED_AT_ONCE:
-            self.record()
-
-    def record(self) -> None:
-        waiting, self.waiting = self.waiting, []
-        # Grouped by the fields they set (a reminder without an e-mail address records none).
-        groups: dict[tuple, list[tuple[Reminder, dict]]] = {}
-        for reminder, fields in waiting:
-            groups.setdefault(tuple(fields), []).append((reminder, fields))
-        for group in groups.values():
-            written = Reminder.objects.record_outcomes([(reminder.pk, fields) for reminder, fields in group])
-            for reminder, fields in group:
-                if reminder.pk in written:
-                    for name, value in fields.items():
-                        setattr(reminder, name, value)
-                else:  # its claim was released meanwhile: what the row says now
-                    reminder.refresh_from_db()
-        self.finished.extend(reminder for reminder, _fields in waiting)
 
 
 def reminders_prepare() -> None:

@@ -55,23 +55,6 @@ def _outcome_sql(columns: tuple[str, ...]) -> str:
     )
 
 
-@functools.lru_cache(maxsize=32)
-def _outcomes_sql(columns: tuple[str, ...], rows: int) -> str:
-    quote = connection.ops.quote_name
-    table, pk = quote(Reminder._meta.db_table), quote(Reminder._meta.pk.column)
-    # Each value cast to its column's type: a VALUES list takes its types from its values.
-    by_column = {field.column: field for field in Reminder._meta.concrete_fields}
-    types = [Reminder._meta.pk.rel_db_type(connection)] + [by_column[column].db_type(connection) for column in columns]
-    row = "(" + ", ".join(f"%s::{kind}" for kind in types) + ")"
-    names = ", ".join(["outcome_id", *(quote(column) for column in columns)])
-    assignments = ", ".join(f"{quote(column)} = outcome.{quote(column)}" for column in columns)
-    return (
-        f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * rows)}) AS outcome ({names}) "
-        f"WHERE {table}.{pk} = outcome.outcome_id AND {table}.{quote(Reminder._meta.get_field('state').column)} = %s "
-        f"RETURNING {table}.{pk}"
-    )
-
-
 def array_literal(values: list) -> str:
     """A PostgreSQL array literal: every value quoted (backslash before " and \\), NULL bare."""
     items = []
@@ -156,30 +139,6 @@ class ReminderQuerySet(models.QuerySet):
                 + [reminder_id, Reminder.State.SENDING],
             )
             return cursor.rowcount == 1
-
-    def record_outcomes(self, outcomes: list[tuple[int, dict]]) -> set[int]:
-        """record_outcome() for several reminders this worker claimed, each with the same fields
-        (their values may differ), in one UPDATE: the ids whose claim still held and were
-        written. On PostgreSQL one statement from a VALUES list; elsewhere one per reminder."""
-        if not outcomes:
-            return set()
-        names = list(outcomes[0][1])
-        if any(list(values) != names for _pk, values in outcomes):
-            raise ValueError("Every outcome recorded at once sets the same fields.")
-        if connection.vendor != "postgresql":
-            return {pk for pk, values in outcomes if self.record_outcome(pk, **values)}
-        fields = [Reminder._meta.get_field(name) for name in names]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _outcomes_sql(tuple(field.column for field in fields), len(outcomes)),
-                [
-                    value
-                    for pk, values in outcomes
-                    for value in (pk, *(field.get_db_prep_save(values[field.name], connection) for field in fields))
-                ]
-                + [Reminder.State.SENDING],
-            )
-            return {pk for (pk,) in cursor.fetchall()}
 
     def release_stuck(self, now: datetime.datetime) -> int:
         """Reminders left in "sending" by a worker that died: failed, to be sent again."""

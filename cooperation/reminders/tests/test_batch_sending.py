@@ -191,21 +191,6 @@ def test_messages_are_composed_from_templates_compiled_once(smtp, expiring, monk
     assert compiled == []
 
 
-def test_sent_reminders_are_recorded_twenty_at_a_time(smtp, expiring):
-    ids = expiring(15)  # 45 reminders: three groups
-
-    with CaptureQueriesContext(connection) as queries:
-        outcome = reminders_deliver(reminder_ids=ids)
-
-    assert len(outcome.finished) == 45 and set(Reminder.objects.values_list("state", flat=True)) == {"sent"}
-    recorded = [query for query in queries if query["sql"].startswith('UPDATE "cooperation_reminder" SET "language"')]
-    assert len(recorded) == 3
-    assert len(queries) < 20
-    sent = Reminder.objects.filter(recipient__isnull=True).first()
-    assert (sent.email, sent.language, sent.error, sent.claimed_at) == (MAILBOX, "en", "", None)
-    assert sent.sent_at is not None
-
-
 def test_a_batch_stopped_by_the_unforeseen_records_what_went_out_and_sends_nothing_twice(
     smtp, expiring, monkeypatch, settings
 ):
@@ -242,17 +227,12 @@ def test_a_batch_stopped_by_the_unforeseen_records_what_went_out_and_sends_nothi
 
 def test_an_outcome_is_not_recorded_over_a_claim_released_meanwhile(expiring):
     ids = expiring(1)
-    now = timezone.now()
-    claimed = Reminder.objects.claim_many(ids, now)
+    claimed = Reminder.objects.claim_many(ids, timezone.now())
     Reminder.objects.filter(pk=claimed[0]).update(state="failed")  # released as stuck meanwhile
-    outcomes = [(pk, {"state": "sent", "email": "x@university.example", "claimed_at": None}) for pk in claimed]
 
-    written = Reminder.objects.record_outcomes(outcomes)
-
-    assert written == set(claimed[1:])
-    assert Reminder.objects.get(pk=claimed[0]).state == "failed"
-    assert set(Reminder.objects.filter(pk__in=claimed[1:]).values_list("state", "email")) == {
-        ("sent", "x@university.example")
-    }
-    with pytest.raises(ValueError, match="same fields"):
-        Reminder.objects.record_outcomes([(claimed[0], {"state": "sent"}), (claimed[1], {"email": ""})])
+    assert not Reminder.objects.record_outcome(claimed[0], state="sent", claimed_at=None)
+    assert Reminder.objects.record_outcome(claimed[1], state="sent", claimed_at=None)
+    assert list(Reminder.objects.filter(pk__in=claimed[:2]).order_by("pk").values_list("state", flat=True)) == [
+        "failed",
+        "sent",
+    ]
