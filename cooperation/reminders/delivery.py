@@ -238,6 +238,11 @@ class Composer:
             context["LANGUAGE_CODE"] = language
             if reminder.kind != Reminder.Kind.DIGEST:
                 context["due_date"] = formats.date_format(reminder.due_on, "DATE_FORMAT")
+            if reminder.kind == Reminder.Kind.AGREEMENT_NOTICE:
+                # Formatted here too, so that it is a text of the message and not part of its
+                # shape: every notice names its own term end, and would need a skeleton of its own.
+                term_end = context["item"].current_term_end()
+                context["term_end"] = formats.date_format(term_end, "DATE_FORMAT") if term_end else ""
             subject = " ".join(
                 _skeletons.render(self.template(f"{name}-subject.txt"), context, shape=shape, resolved=resolved).split()
             )
