@@ -28,10 +28,12 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -113,7 +115,16 @@ def server_environment(database: str, scale: str) -> dict[str, str]:
         "SECRET_KEY": os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(40)),
         "LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        # Where the servers write a streamed response's figures for fetch() (bench/middleware.py).
+        "BENCH_FIGURES_DIR": figures_dir(),
     }
+
+
+def figures_dir() -> str:
+    """The run's folder for streamed responses' figures, made once (the children inherit it)."""
+    if "BENCH_FIGURES_DIR" not in os.environ:
+        os.environ["BENCH_FIGURES_DIR"] = tempfile.mkdtemp(prefix="coop-bench-figures-")
+    return os.environ["BENCH_FIGURES_DIR"]
 
 
 def start_gunicorn(environment: dict[str, str], port: int, workers: int) -> subprocess.Popen:
@@ -206,9 +217,26 @@ def fetch(port: int, page: Page, cookie: str) -> tuple[float, int, dict]:
         response = connection.getresponse()
         response.read()
         elapsed = time.perf_counter() - started
-        return elapsed, response.status, {name.lower(): value for name, value in response.getheaders()}
+        headers = {name.lower(): value for name, value in response.getheaders()}
+        return elapsed, response.status, {**headers, **streamed_figures(headers)}
     finally:
         connection.close()
+
+
+def streamed_figures(headers: dict) -> dict:
+    """A streamed response's figures, taken by the server when its body ended (bench/middleware.py),
+    as the headers a response that is not streamed carries."""
+    name = headers.get("x-bench-figures", "")
+    if not name.isalnum():
+        return {}
+    path = Path(os.environ["BENCH_FIGURES_DIR"]) / f"{name}.json"
+    figures = json.loads(path.read_text())
+    path.unlink()
+    return {
+        "x-bench-queries": str(figures["queries"]),
+        "x-bench-sql-ms": str(figures["sql_ms"]),
+        "x-bench-cpu-ms": str(figures["cpu_ms"]),
+    }
 
 
 def measure(page: Page, port: int, cookies: list[str]) -> Run:
@@ -508,7 +536,8 @@ def table(results: dict[str, list[Page]], arguments, facts: dict, rss: dict, swe
             f"Data (`seed_bulk`; {seeded}): {data}, and a tenth of each.",
             "",
             "*SQL ms* and *CPU ms*: medians, one client, from the server's own headers (bench/middleware.py): the "
-            "time the request waited for PostgreSQL, and the worker's own CPU time. *vs admin*: the page's median "
+            "time the request waited for PostgreSQL, and the worker's own CPU time (for the CSV export, streamed, "
+            "until its last row was sent). *vs admin*: the page's median "
             "over the Django admin's for the same records (for a search, the admin's search for the same words). "
             "*growth*: the full data's median over the tenth's (one client), wall time and SQL time.",
             "",
@@ -600,6 +629,7 @@ def main() -> int:
                 samplers[scale].stop()
             for scale in servers:
                 stop_gunicorn(servers[scale])
+            shutil.rmtree(figures_dir(), ignore_errors=True)
         sweep_figures = child(arguments, "full", "--sweep", databases["full"])
         print(f"reminder sweep: {sweep_figures['seconds']:.2f} s, {sweep_figures['queries']} queries")
         facts.update(prepared["full"]["machine"])

@@ -234,13 +234,16 @@ class SkeletonRenderer:
         if key in self.unfit:
             self.rendered += 1
             return template.render(context)
-        for paths in self.pathsets.get(key, ()):
+        pathsets = self.pathsets.get(key, [])
+        for index, paths in enumerate(pathsets):
             try:
                 values = tuple(_typed(_shape_of(_resolve(context, path, resolved), path)) for path in paths)
             except Exception:  # a path that another branch read may not exist in this context
                 continue
             skeleton = self.skeletons.get((key, shape, paths, values))
             if skeleton is not None:
+                if index:  # tried first next time: messages of a kind come together
+                    pathsets.insert(0, pathsets.pop(index))
                 self.filled += 1
                 return skeleton.fill(context, resolved)
         return self._trace(template, context, key, shape, resolved)

@@ -129,10 +129,25 @@ def reminders_deliver(*, reminder_ids: Iterable[int], on: datetime.date | None =
             except Exception as error:  # any failure (SMTP, network) is recorded and retried
                 outcome.failed.append(_fail(reminder, error, timezone.now()))
                 continue
+            # Committed before the next message goes: a worker killed while sending it leaves
+            # every accepted one recorded sent (tests/test_reminders_integration.py kills one).
             outcome.finished.append(
                 _finish(reminder, Reminder.State.SENT, language=language, sent_at=timezone.now(), **recorded)
             )
     return outcome
+
+
+def reminders_prepare() -> None:
+    """Load in this process what every batch reads: the URL configuration (each message's link),
+    each reminder's templates, compiled, and each language's translations. Processes forked
+    from it afterwards (send_reminders --jobs) share them, instead of each loading its own."""
+    reverse("home")
+    for kind in Reminder.Kind.values:
+        for part in ("subject.txt", "body.txt", "body.html"):
+            get_template(f"emails/{kind.replace('_', '-')}-{part}")
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            translation.gettext("Weekly digest")
 
 
 def _decide(reminder: Reminder, composer: "Composer") -> "Reminder | tuple[Reminder, str, Message]":
@@ -223,6 +238,11 @@ class Composer:
             context["LANGUAGE_CODE"] = language
             if reminder.kind != Reminder.Kind.DIGEST:
                 context["due_date"] = formats.date_format(reminder.due_on, "DATE_FORMAT")
+            if reminder.kind == Reminder.Kind.AGREEMENT_NOTICE:
+                # Formatted here too, so that it is a text of the message and not part of its
+                # shape: every notice names its own term end, and would need a skeleton of its own.
+                term_end = context["item"].current_term_end()
+                context["term_end"] = formats.date_format(term_end, "DATE_FORMAT") if term_end else ""
             subject = " ".join(
                 _skeletons.render(self.template(f"{name}-subject.txt"), context, shape=shape, resolved=resolved).split()
             )

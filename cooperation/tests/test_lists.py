@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import gc
 import io
 import zoneinfo
 
@@ -10,6 +11,7 @@ import pytest
 import time_machine
 
 from agreements.models import Agreement
+from cooperation.lib import listing
 from cooperation.lib.listing import XLSX_CONTENT_TYPE
 from cooperation.tests.factories import (
     AgreementFactory,
@@ -150,6 +152,27 @@ def test_the_csv_export_is_utf8_for_excel_and_has_every_filtered_row(client, off
         "Draft with Xinjiang",
         "Old memorandum",
     }
+
+
+def test_the_csv_export_streams_its_rows_in_pieces_and_leaves_the_collector_running(
+    client, office_user, agreements, monkeypatch
+):
+    monkeypatch.setattr(listing, "CSV_ROWS_PER_PIECE", 2)
+    client.force_login(office_user)
+    whole = client.get("/agreements/", {"export": "xlsx"})
+    titles = [row[0] for row in openpyxl.load_workbook(io.BytesIO(b"".join(whole.streaming_content))).active.values]
+
+    pieces = list(client.get("/agreements/", {"export": "csv"}).streaming_content)
+
+    rows = list(csv.reader(io.StringIO(b"".join(pieces).decode().lstrip("\ufeff"))))
+    assert [row[0] for row in rows] == titles  # the header and every row, in the list's order
+    assert len(pieces) == -(-len(rows) // 2)
+    assert gc.isenabled()
+    # A download abandoned after its first piece does not leave the collector paused either.
+    abandoned = client.get("/agreements/", {"export": "csv"})
+    next(iter(abandoned.streaming_content))
+    abandoned.close()
+    assert gc.isenabled()
 
 
 def test_exports_never_carry_a_formula(client, office_user, today):

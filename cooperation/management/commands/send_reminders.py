@@ -21,7 +21,7 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from cooperation.reminders.delivery import reminders_deliver
+from cooperation.reminders.delivery import reminders_deliver, reminders_prepare
 from cooperation.reminders.models import Reminder
 from cooperation.reminders.sweep import KINDS, reminders_sweep
 
@@ -130,6 +130,7 @@ class Command(BaseCommand):
             for batch in batches:
                 yield send_batch(batch, on=on)
             return
+        reminders_prepare()  # loaded once, before the fork, rather than in each process
         # Each process opens its own database connection: none may be shared across the fork.
         connections.close_all()
         with multiprocessing.get_context("fork").Pool(min(jobs, len(batches))) as pool:

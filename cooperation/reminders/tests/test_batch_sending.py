@@ -189,3 +189,50 @@ def test_messages_are_composed_from_templates_compiled_once(smtp, expiring, monk
 
     assert len(first[1:]) == 5 and smtp.handler.count() == 6
     assert compiled == []
+
+
+def test_a_batch_stopped_by_the_unforeseen_records_what_went_out_and_sends_nothing_twice(
+    smtp, expiring, monkeypatch, settings
+):
+    from cooperation.reminders.channels import Email
+
+    ids = expiring(3)
+    deliver = Email.deliver
+    delivered = []
+
+    def stopping(self, reminder, message):
+        if len(delivered) == 5:
+            raise KeyboardInterrupt  # not an Exception: the worker is being stopped
+        delivered.append(reminder.pk)
+        return deliver(self, reminder, message)
+
+    monkeypatch.setattr(Email, "deliver", stopping)
+    with pytest.raises(KeyboardInterrupt):
+        reminders_deliver(reminder_ids=ids)
+
+    states = dict(Reminder.objects.values_list("id", "state"))
+    assert {pk for pk, state in states.items() if state == "sent"} == set(delivered)
+    assert {pk for pk, state in states.items() if state == "sending"} == set(ids) - set(delivered)
+
+    # The claims of the rest are released after REMINDER_SENDING_TIMEOUT; they go out then, once.
+    monkeypatch.setattr(Email, "deliver", deliver)
+    later = timezone.now() + datetime.timedelta(seconds=settings.REMINDER_SENDING_TIMEOUT + 1)
+    Reminder.objects.release_stuck(later)
+    Reminder.objects.update(retry_at=timezone.now())
+    again = reminders_deliver(reminder_ids=ids)
+
+    assert len(again.finished) == 4 and again.not_claimed == 5
+    assert smtp.handler.message_ids() == {message_id: 1 for message_id in message_ids(ids)}
+
+
+def test_an_outcome_is_not_recorded_over_a_claim_released_meanwhile(expiring):
+    ids = expiring(1)
+    claimed = Reminder.objects.claim_many(ids, timezone.now())
+    Reminder.objects.filter(pk=claimed[0]).update(state="failed")  # released as stuck meanwhile
+
+    assert not Reminder.objects.record_outcome(claimed[0], state="sent", claimed_at=None)
+    assert Reminder.objects.record_outcome(claimed[1], state="sent", claimed_at=None)
+    assert list(Reminder.objects.filter(pk__in=claimed[:2]).order_by("pk").values_list("state", flat=True)) == [
+        "failed",
+        "sent",
+    ]

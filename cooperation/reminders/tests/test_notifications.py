@@ -167,6 +167,10 @@ def test_every_kind_of_reminder_is_written(clock, faculty, settings):
     ]
     assert Reminder.objects.exclude(state="sent").count() == 0
     assert all(message.alternatives for message in mail.outbox)
+    notice = next(message for message in mail.outbox if message.subject.startswith("Notice deadline"))
+    expected = 'The agreement "Memorandum with Urumqi" renews automatically on Dec. 31, 2025 unless notice'
+    assert expected in notice.body
+    assert "renews automatically on Dec. 31, 2025 unless notice" in notice.alternatives[0][0]  # the HTML
 
 
 # The bell and the notifications page
