@@ -11,7 +11,7 @@ from cooperation.lib.migrations import PostgreSQLOnlySQL
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0008_sort_indexes"),
+        ("partners", "0009_institution_first_signed_on"),
     ]
 
     operations = [
