@@ -21,6 +21,7 @@ from django.utils import translation
 from agreements.models import (
     Agreement,
     AgreementDocument,
+    AgreementParty,
     DocumentVersion,
     IiaApproval,
     Quota,
@@ -139,6 +140,18 @@ def test_the_days_left_are_counted_from_the_day_asked(today):
     assert agreement.days_left() == 30
     assert agreement.days_left(on=TODAY + 10 * DAY) == 20
     assert agreement.days_left(on=TODAY + 31 * DAY) == -1
+
+
+def test_the_days_left_of_a_renewing_agreement_run_to_the_end_of_the_term_of_the_day_asked(today):
+    agreement = AgreementFactory(
+        signed_on=TODAY - 400 * DAY,
+        valid_from=TODAY - 400 * DAY,
+        expires_on=datetime.date(2026, 6, 6),
+        auto_renews=True,
+        renewal_term_months=12,
+    )
+    assert agreement.days_left() == 5
+    assert agreement.days_left(on=datetime.date(2026, 6, 7)) == 364  # the next term, to 6 June 2027
 
 
 # The state filter and the state are one rule, at its boundaries
@@ -530,3 +543,22 @@ def test_anything_but_64_lower_case_hexadecimal_digits_is_refused_as_an_iia_hash
         validate_iia_hash(value)
     assert refused.value.messages == ["An iia-hash is 64 hexadecimal digits (SHA-256)."]
     assert refused.value.code == "iia_hash"
+
+
+def test_an_agreement_changed_since_a_partner_approved_it_is_one_whose_approved_hash_is_not_our_copys(db):
+    def party(approved: str | None, ours: str) -> AgreementParty:
+        party = AgreementPartyFactory()
+        approval = None
+        if approved is not None:
+            approval = IiaApproval.objects.create(
+                party=party, side=IiaApproval.Side.PARTNER, iia_hash=approved, approved_on=TODAY
+            )
+        # Our copy's hash is kept by agreements.ewp.approval from the export; here it is set.
+        AgreementParty.objects.filter(pk=party.pk).update(partner_approval=approval, current_iia_hash=ours)
+        return party
+
+    changed = party(approved="ab" * 32, ours="cd" * 32)
+    party(approved="ab" * 32, ours="ab" * 32)  # still the approved copy
+    party(approved=None, ours="cd" * 32)  # never approved
+    assert list(AgreementParty.objects.changed_since_partner_approval()) == [changed]
+    assert list(Agreement.objects.changed_since_partner_approval()) == [changed.agreement]
