@@ -7,6 +7,15 @@ the feet of the other process. Creating, or even checking, the migrations for ev
 cost seconds each. So a process takes the first free slot (an exclusive lock on a file; the
 kernel frees it when the process ends, however it ends) and runs its tests in that slot's
 database, as pytest-django runs tests in an existing database: django_db_setup only names it.
+
+Two costs every mutant's run would otherwise pay again (the slot's database and mutmut's fork
+server outlive one run, a forked run's imports do not flow back):
+- A transactional test empties every table when it ends, the roles' groups too (made by a data
+  migration), and make_user() then rebuilds them in every later test of that slot, rolled back
+  each time. A run that finds them missing rebuilds them once, for good.
+- The URL configuration imports every view, form and template tag; imported once in the fork
+  server (mutmut's warm-up collects the tests with this plugin), every forked run has it. Only
+  module-level code runs there, before a mutant is switched on: the mutated functions run later.
 """
 
 import fcntl
@@ -39,9 +48,13 @@ def _take_slot(slots: int) -> int:
 
 class ExistingDatabase:
     @pytest.fixture(scope="session")
-    def django_db_setup(self):
+    def django_db_setup(self, django_db_blocker):
+        from django.apps import apps
         from django.conf import settings
+        from django.contrib.auth.models import Group
         from django.db import connections
+
+        from cooperation import roles
 
         slot = _take_slot(int(os.environ.get("MUTATION_DB_SLOTS", "3")))
         database = settings.DATABASES["default"]
@@ -49,6 +62,17 @@ class ExistingDatabase:
         base = os.environ["MUTATION_DB_NAME"]
         database["NAME"] = database.setdefault("TEST", {})["NAME"] = slot_database(base, slot)
         connections.close_all()
+        with django_db_blocker.unblock():
+            if Group.objects.filter(name__in=roles.ROLES).count() < len(roles.ROLES):
+                roles.sync_role_permissions(apps)
+
+
+def pytest_collection_finish(session):
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.ROOT_URLCONF)
 
 
 def pytest_configure(config):
