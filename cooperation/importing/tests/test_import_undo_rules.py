@@ -11,7 +11,6 @@ import pytest
 
 from agreements.models import Agreement
 from cooperation.importing import services
-from cooperation.importing.base import RowDecisions
 from cooperation.importing.readers import ImportFileError
 from cooperation.importing.services import ImportRefused, import_check, import_confirm, import_preview, import_undo
 from cooperation.importing.tests.test_import_helpers import xlsx_file
@@ -23,7 +22,7 @@ from cooperation.tests.factories import (
     UserFactory,
 )
 from mobility.models import Participant
-from partners.models import Institution
+from partners.models import Institution, InstitutionName
 
 AGREEMENT_HEADERS = [
     "Title",
@@ -210,26 +209,33 @@ def test_each_record_an_import_creates_one_by_one_has_a_creation_history_naming_
         assert (created.history_user, created.history_change_reason) == (office_user, "Imported from import.xlsx")
 
 
-def test_only_the_preview_controls_of_a_row_number_are_read_as_decisions():
-    """row-<number> is a choice, confirm-<number> a confirmed change; anything else the form
-    sends (the CSRF token, a misspelt or forged name, a number of ten digits or in other
-    digits than 0-9) is ignored rather than read as a row."""
-    data = {
-        "csrfmiddlewaretoken": "abc",
-        "row-2": "skip",
-        "confirm-3": "on",
-        "row-123456789": "new",
-        "row-1234567890": "new",
-        "confirm-12345678901": "on",
-        "row-abc": "new",
-        "confirm-": "on",
-        "row-١٢": "new",
-        "other-5": "new",
-        "row-4-5": "new",
-    }
+def test_a_name_variant_the_import_created_and_someone_corrected_since_stops_the_undo(office_user, gazi):
+    """A name variant has no "updated" stamp: its history says it was changed."""
+    rows = [["Sakarya University", "TR", "Sakarya", "Университет Сакария"]]
+    headers = [*INSTITUTION_HEADERS, "Name in Russian"]
+    batch = import_preview(kind="institutions", file=xlsx_file(headers, rows), user=office_user)
+    batch = import_confirm(batch=batch, user=office_user)
+    variant = InstitutionName.objects.get(name="Университет Сакария")
+    variant.name = "Университет Сакарья"
+    variant.save()
 
-    decisions = RowDecisions.from_form(data)
+    with pytest.raises(ImportRefused) as refused:
+        import_undo(batch=batch, user=office_user)
 
-    assert decisions.chosen == {2: "skip", 123456789: "new"}
-    assert decisions.confirmed == {3}
-    assert decisions.confirming
+    assert "name variant 'Университет Сакарья', created by this import, has been changed since." in (
+        refused.value.messages
+    )
+    assert Institution.objects.filter(name="Sakarya University").exists()
+
+
+def test_changes_to_other_partners_since_the_import_do_not_stop_its_undo(office_user, gazi):
+    batch = import_preview(
+        kind="institutions", file=xlsx_file(INSTITUTION_HEADERS, [["Sakarya University", "TR", ""]]), user=office_user
+    )
+    batch = import_confirm(batch=batch, user=office_user)
+    gazi.city = "Ankara, Beşevler"
+    gazi.save()
+
+    import_undo(batch=batch, user=office_user)
+
+    assert list(Institution.objects.values_list("name", flat=True)) == ["Gazi University"]
