@@ -239,3 +239,10 @@ def test_changes_to_other_partners_since_the_import_do_not_stop_its_undo(office_
     import_undo(batch=batch, user=office_user)
 
     assert list(Institution.objects.values_list("name", flat=True)) == ["Gazi University"]
+
+
+def test_a_refusals_text_gives_each_reason_on_a_line_of_its_own():
+    """What a log or a traceback shows of a refused import or undo."""
+    refused = ImportRefused(["This import cannot be undone:", "program 'Erasmus+' now refers to a record."])
+
+    assert str(refused) == "This import cannot be undone:\nprogram 'Erasmus+' now refers to a record."
