@@ -159,9 +159,10 @@ def diffs(work: Path, env: dict, mutants: dict[str, str]) -> dict[str, str]:
 
 
 def refresh_tests(work: Path, config: dict) -> None:
-    """Copy the module's test files, and this harness's plugin, into the work folder again
-    (mutmut copies only what is missing)."""
+    """Copy the module's test files, the shared conftest.py and this harness's plugin into the
+    work folder again (mutmut copies only what is missing)."""
     shutil.copytree(CONFIG_DIR, work / "mutants" / CONFIG_DIR.name, dirs_exist_ok=True)
+    shutil.copy2(ROOT / "conftest.py", work / "mutants" / "conftest.py")
     for entry in config["tests"]:
         source = ROOT / entry.split("::")[0]
         if source.is_file():
