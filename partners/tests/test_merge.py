@@ -24,6 +24,7 @@ from cooperation.tests.factories import (
 )
 from cooperation.visits.models import Outcome, Visit
 from mobility.models import Participant, Program
+from partners import merging
 from partners.merging import institution_merge, institution_merge_preview
 from partners.models import Contact, Institution, InstitutionName, Tag
 
@@ -407,10 +408,12 @@ def test_two_merges_of_the_same_pair_at_once_make_no_loop(office_user):
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_a_merge_locks_the_two_partners_and_the_row_it_folds_into_and_no_other_partner(office_user):
+def test_a_merge_locks_the_two_partners_and_the_row_it_folds_into_and_no_other_partner(office_user, monkeypatch):
     """Seen from a second connection while the merge's transaction is open: the pair and the
     survivor's party that the duplicate's party is folded into cannot be locked (another merge
-    or edit waits), while an unrelated partner can (a merge does not hold up the whole list)."""
+    or edit waits), while an unrelated partner can (a merge does not hold up the whole list).
+    A name variant of the duplicate is locked from the moment the merge reads it, before it is
+    moved: an edit of it meanwhile waits instead of being overwritten."""
     if connection.vendor != "postgresql":
         service_missing("PostgreSQL (row locks)")
     survivor, duplicate = InstitutionFactory(name="Gazi University"), InstitutionFactory(name="Gazi Üniversitesi")
@@ -419,6 +422,7 @@ def test_a_merge_locks_the_two_partners_and_the_row_it_folds_into_and_no_other_p
     # Nothing points at the kept party, so only the merge's own lock can hold it.
     kept = AgreementPartyFactory(agreement=agreement, institution=survivor, order=1)
     AgreementPartyFactory(agreement=agreement, institution=duplicate, order=2)
+    variant = InstitutionNameFactory(institution=duplicate, name="Gazi Universitesi Rektorlugu")
     probe = psycopg2.connect(**connection.get_connection_params())
     probe.autocommit = True
 
@@ -430,15 +434,31 @@ def test_a_merge_locks_the_two_partners_and_the_row_it_folds_into_and_no_other_p
                 return True
         return False
 
+    held = {}
+    real_fold = merging.fold
+
+    def fold(text):
+        # The merge compares a variant's name right after reading it, before moving it.
+        if text == variant.name and "variant, read" not in held:
+            held["variant, read"] = locked(variant)
+        return real_fold(text)
+
+    monkeypatch.setattr(merging, "fold", fold)
     try:
         with transaction.atomic():
             institution_merge(duplicate=duplicate, survivor=survivor, user=office_user)
-            held = {"survivor": locked(survivor), "duplicate": locked(duplicate), "kept party": locked(kept)}
+            held.update(survivor=locked(survivor), duplicate=locked(duplicate), kept_party=locked(kept))
             held["other partner"] = locked(other)
     finally:
         probe.close()
 
-    assert held == {"survivor": True, "duplicate": True, "kept party": True, "other partner": False}
+    assert held == {
+        "variant, read": True,
+        "survivor": True,
+        "duplicate": True,
+        "kept_party": True,
+        "other partner": False,
+    }
 
 
 @pytest.mark.integration
