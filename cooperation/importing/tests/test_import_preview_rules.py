@@ -1,13 +1,16 @@
 """The finer rules of the preview: how it shows a change, which headers mark a required column,
 and which of the preview's controls are read as the user's decisions."""
 
+import datetime
+
 import pytest
 
+from agreements.models import Agreement
 from cooperation.importing.base import RowDecisions
 from cooperation.importing.institutions import InstitutionImport
 from cooperation.importing.services import import_preview
 from cooperation.importing.tests.test_import_helpers import xlsx_file
-from cooperation.tests.factories import InstitutionFactory
+from cooperation.tests.factories import AgreementFactory, AgreementPartyFactory, InstitutionFactory
 from partners.models import Institution
 
 
@@ -22,6 +25,7 @@ def test_a_change_shows_an_empty_old_value_as_empty_and_a_stored_value_outside_t
     )
 
     assert sorted(batch.rows[0]["changes"]) == [["City", "", "Beşevler"], ["Kind", "polytechnic", "University"]]
+    assert batch.rows[0]["message"] == "updates Gazi University (TR): changes: Kind, City"
 
 
 def test_only_the_headers_of_required_columns_carry_an_asterisk():
@@ -54,3 +58,19 @@ def test_only_the_preview_controls_of_a_row_number_are_read_as_decisions():
     assert decisions.chosen == {2: "skip", 123456789: "new"}
     assert decisions.confirmed == {3}
     assert decisions.confirming
+
+
+@pytest.mark.django_db
+def test_an_update_that_would_break_a_rule_of_the_record_is_an_error_of_its_row(office_user, faculty):
+    agreement = AgreementFactory(
+        title="MoU", registration_number="MOU-1", responsible_unit=faculty, valid_from=datetime.date(2026, 1, 1)
+    )
+    AgreementPartyFactory(agreement=agreement, institution=InstitutionFactory(name="Gazi University"))
+    headers = ["Title", "Kind", "Registration number", "Responsible unit", "Partners (separated by ;)", "Expires on"]
+    rows = [["MoU", "mou", "MOU-1", "Faculty of Engineering", "Gazi University", "31.12.2025"]]
+
+    batch = import_preview(kind="agreements", file=xlsx_file(headers, rows), user=office_user)
+
+    assert batch.rows[0]["status"] == "error"
+    assert batch.rows[0]["errors"] == ["row 2: The expiry date must come after the date it enters into force."]
+    assert Agreement.objects.get(pk=agreement.pk).expires_on == agreement.expires_on
