@@ -31,6 +31,17 @@ def empty_cache():
         caches[alias].clear()
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test ends in the default language again: a request through LocaleMiddleware (the
+    test client's, e.g. with Accept-Language: ru) leaves its language active in the thread, and
+    the next test's labels would come out in Russian."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def university(db):
     return UnitFactory(

@@ -10,11 +10,18 @@ database, as pytest-django runs tests in an existing database: django_db_setup o
 
 The slot's database is copied afresh from a migrated template when the process takes it (a
 PostgreSQL `CREATE DATABASE ... TEMPLATE`, a file copy): a transactional test empties every table
-when it ends (the rows the migrations wrote too), and one killed by a timeout leaves its rows
-behind, so a kept database would hand the next mutant's tests whatever the last one left.
+when it ends (the rows the migrations wrote too: the roles' groups, the reminder policy), and one
+killed by a timeout leaves its rows behind, so a kept database would hand the next mutant's tests
+whatever the last one left.
+
+The URL configuration imports every view, form and template tag; imported once in mutmut's fork
+server (its warm-up collects the tests with this plugin), every forked run has it. Only
+module-level code runs there, before a mutant is switched on: the mutated functions run later.
+And a killed mutant's run ends at its first failing test: the quickest tests run first.
 """
 
 import fcntl
+import json
 import os
 from pathlib import Path
 
@@ -80,6 +87,36 @@ class ExistingDatabase:
         connections.close_all()
         _copy_template(database, name, template_database(base))
         database["NAME"] = database.setdefault("TEST", {})["NAME"] = name
+
+
+_durations: dict[str, float] = {}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The quickest tests first (by the durations of mutmut's first run, in the work folder),
+    so that a killed mutant's run stops early; transactional ones still last, as pytest-django
+    orders them (they empty the tables)."""
+    if not _durations and Path("mutmut-stats.json").exists():
+        _durations.update(json.loads(Path("mutmut-stats.json").read_text()).get("duration_by_test", {}))
+    if not _durations:
+        return
+
+    def transactional(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+            return True
+        return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+    items.sort(key=lambda item: (transactional(item), _durations.get(item.nodeid, 0.0)))
+
+
+def pytest_collection_finish(session):
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.ROOT_URLCONF)
 
 
 def pytest_configure(config):

@@ -155,9 +155,11 @@ def diffs(work: Path, env: dict, mutants: dict[str, str]) -> dict[str, str]:
 
 
 def refresh_tests(work: Path, config: dict) -> None:
-    """Copy the module's test files, and the test set-up beside them, into the work folder again
-    (mutmut copies only what is missing)."""
-    for entry in [*config["tests"], "conftest.py", "mutation/db_slot.py"]:
+    """Copy the module's test files, the shared conftest.py and this harness's plugin into the
+    work folder again (mutmut copies only what is missing)."""
+    shutil.copytree(CONFIG_DIR, work / "mutants" / CONFIG_DIR.name, dirs_exist_ok=True)
+    shutil.copy2(ROOT / "conftest.py", work / "mutants" / "conftest.py")
+    for entry in config["tests"]:
         source = ROOT / entry.split("::")[0]
         if source.is_file():
             shutil.copy2(source, work / "mutants" / entry.split("::")[0])
@@ -165,49 +167,70 @@ def refresh_tests(work: Path, config: dict) -> None:
             shutil.copytree(source, work / "mutants" / entry, dirs_exist_ok=True)
 
 
-def run(name: str, children: int, again: bool = False) -> dict:
+def run(name: str, children: int, again: bool = False, resume: bool = False, report_only: bool = False) -> dict:
     config = load(name)
     mutmut = Path(sys.executable).with_name("mutmut")
     command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(children)]
     work = WORK_ROOT / name
-    if again and (work / "summary.json").exists():
+    if report_only:
+        if not (work / "mutants").exists():
+            sys.exit(f"{name} has not been run (no {work / 'mutants'})")
+    elif again and (work / "summary.json").exists():
         # Only the last run's survivors, against the tests as they are now (new tests included).
         command += list(json.loads((work / "summary.json").read_text())["survivors"])
         refresh_tests(work, config)
+        (work / "setup.cfg").write_text(setup_cfg(config))  # the tests listed now
         # mutmut runs for a mutant the tests its first run saw reach the function: new tests
         # count only once that mapping is made again.
         (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    elif resume and (work / "mutants").exists():
+        # A stopped run goes on: mutmut keeps every verdict it recorded and tests the rest,
+        # with the tests as they are now (it maps new tests to the functions they reach).
+        refresh_tests(work, config)
+        (work / "setup.cfg").write_text(setup_cfg(config))
     else:
         work = prepare(name, config)
     env = environment(work, children)
-    prepare_databases(env)
-    print(f"== {name}: {' '.join(config['mutate'])}", flush=True)
-    started = time.monotonic()
-    with open(work / "mutmut.log", "w") as log:
-        finished = subprocess.run(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
-    minutes = (time.monotonic() - started) / 60
+    minutes = 0.0
+    if not report_only:
+        prepare_databases(env)
+        print(f"== {name}: {' '.join(config['mutate'])}", flush=True)
+        started = time.monotonic()
+        with open(work / "mutmut.log", "w") as log:
+            finished = subprocess.run(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+        minutes = (time.monotonic() - started) / 60
+        if finished.returncode != 0:
+            print((work / "mutmut.log").read_text()[-4000:])
+            sys.exit(f"mutmut failed for {name} (log: {work / 'mutmut.log'})")
     found = results(work, config)
-    exit_codes = {mutant: code for mutant, (_, code) in found.items()}
-    if finished.returncode != 0 or not exit_codes:
-        print((work / "mutmut.log").read_text()[-4000:])
-        sys.exit(f"mutmut failed for {name} (log: {work / 'mutmut.log'})")
+    # A run stopped before the end leaves mutants with no verdict: not tested, not survivors.
+    exit_codes = {mutant: code for mutant, (_, code) in found.items() if code is not None}
+    untested = len(found) - len(exit_codes)
+    if not exit_codes:
+        sys.exit(f"no mutant of {name} has been tested (log: {work / 'mutmut.log'})")
     killed = sum(1 for code in exit_codes.values() if code in KILLED)
     survivors = sorted(mutant for mutant, code in exit_codes.items() if code not in KILLED)
-    score = 100 * killed / len(exit_codes)
+    score = 100 * killed / len(found)
     summary = {
         "module": name,
-        "mutants": len(exit_codes),
+        "mutants": len(found),
+        "untested": untested,
         "killed": killed,
         "score": round(score, 1),
+        "score_of_tested": round(100 * killed / len(exit_codes), 1),
         "minutes": round(minutes, 1),
         "survivors_only": again,
+        "resumed": resume,
         "survivors": {mutant: STATUS.get(exit_codes[mutant], f"exit {exit_codes[mutant]}") for mutant in survivors},
     }
     report = [
         f"# Mutation run: {name}",
         "",
-        f"{len(exit_codes)} mutants, {killed} killed, score {score:.1f}%, {minutes:.1f} minutes"
-        + (" (the last run's survivors tested again)" if again else ""),
+        f"{len(found)} mutants, {killed} killed, score {score:.1f}%, {minutes:.1f} minutes"
+        + (f"; {untested} not tested (score of the tested {summary['score_of_tested']}%)" if untested else "")
+        + (" (the last run's survivors tested again)" if again else "")
+        + (" (recorded verdicts only, no run)" if report_only else "")
+        + (" (a stopped run resumed: these minutes are the resumed part's)" if resume else ""),
         "",
     ]
     shown = diffs(work, env, {mutant: found[mutant][0] for mutant in survivors})
@@ -216,7 +239,7 @@ def run(name: str, children: int, again: bool = False) -> dict:
     (work / "report.md").write_text("\n".join(report))
     (work / "summary.json").write_text(json.dumps(summary, indent=2))
     print(
-        f"{name}: {summary['mutants']} mutants, {killed} killed, {summary['score']}%, "
+        f"{name}: {summary['mutants']} mutants, {untested} not tested, {killed} killed, {summary['score']}%, "
         f"{summary['minutes']} min, {len(survivors)} survivors (var/mutation/{name}/report.md)",
         flush=True,
     )
@@ -228,8 +251,13 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help=f"default: all ({', '.join(module_names())})")
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument("--again", action="store_true", help="test only the last run's survivors again")
+    parser.add_argument("--resume", action="store_true", help="go on with a stopped run's untested mutants")
+    parser.add_argument("--report", action="store_true", help="only report the verdicts recorded so far")
     arguments = parser.parse_args()
-    summaries = [run(name, arguments.children, arguments.again) for name in arguments.modules or module_names()]
+    summaries = [
+        run(name, arguments.children, arguments.again, arguments.resume, arguments.report)
+        for name in arguments.modules or module_names()
+    ]
     below = [summary["module"] for summary in summaries if summary["score"] < 90]
     if below:
         print(f"Below 90%: {', '.join(below)}")

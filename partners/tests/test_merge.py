@@ -3,9 +3,10 @@ what is refused, who may do it, and that old links still lead somewhere."""
 
 import threading
 
+import psycopg2
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from agreements.models import AgreementParty, Signatory
 from conftest import service_missing
@@ -23,6 +24,7 @@ from cooperation.tests.factories import (
 )
 from cooperation.visits.models import Outcome, Visit
 from mobility.models import Participant, Program
+from partners import merging
 from partners.merging import institution_merge, institution_merge_preview
 from partners.models import Contact, Institution, InstitutionName, Tag
 
@@ -402,6 +404,61 @@ def test_two_merges_of_the_same_pair_at_once_make_no_loop(office_user):
     merged = Institution.objects.filter(merged_into__isnull=False)
     assert merged.count() == 1
     assert Institution.objects.current().count() == 1
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_merge_locks_the_two_partners_and_the_row_it_folds_into_and_no_other_partner(office_user, monkeypatch):
+    """Seen from a second connection while the merge's transaction is open: the pair and the
+    survivor's party that the duplicate's party is folded into cannot be locked (another merge
+    or edit waits), while an unrelated partner can (a merge does not hold up the whole list).
+    A name variant of the duplicate is locked from the moment the merge reads it, before it is
+    moved: an edit of it meanwhile waits instead of being overwritten."""
+    if connection.vendor != "postgresql":
+        service_missing("PostgreSQL (row locks)")
+    survivor, duplicate = InstitutionFactory(name="Gazi University"), InstitutionFactory(name="Gazi Üniversitesi")
+    other = InstitutionFactory(name="Ankara University")
+    agreement = AgreementFactory()
+    # Nothing points at the kept party, so only the merge's own lock can hold it.
+    kept = AgreementPartyFactory(agreement=agreement, institution=survivor, order=1)
+    AgreementPartyFactory(agreement=agreement, institution=duplicate, order=2)
+    variant = InstitutionNameFactory(institution=duplicate, name="Gazi Universitesi Rektorlugu")
+    probe = psycopg2.connect(**connection.get_connection_params())
+    probe.autocommit = True
+
+    def locked(row) -> bool:
+        with probe.cursor() as cursor:
+            try:
+                cursor.execute(f'SELECT 1 FROM "{row._meta.db_table}" WHERE id = %s FOR UPDATE NOWAIT', [row.pk])
+            except psycopg2.errors.LockNotAvailable:
+                return True
+        return False
+
+    held = {}
+    real_fold = merging.fold
+
+    def fold(text):
+        # The merge compares a variant's name right after reading it, before moving it.
+        if text == variant.name and "variant, read" not in held:
+            held["variant, read"] = locked(variant)
+        return real_fold(text)
+
+    monkeypatch.setattr(merging, "fold", fold)
+    try:
+        with transaction.atomic():
+            institution_merge(duplicate=duplicate, survivor=survivor, user=office_user)
+            held.update(survivor=locked(survivor), duplicate=locked(duplicate), kept_party=locked(kept))
+            held["other partner"] = locked(other)
+    finally:
+        probe.close()
+
+    assert held == {
+        "variant, read": True,
+        "survivor": True,
+        "duplicate": True,
+        "kept_party": True,
+        "other partner": False,
+    }
 
 
 @pytest.mark.integration
