@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 
 from agreements.models import Agreement, AgreementParty, AreaOfCooperation, Quota, Signatory, add_months
-from cooperation import roles
+from cooperation import activity, roles
 from cooperation.demo import specs
 from cooperation.demo.files import DataFileError
 from cooperation.demo.specs import AgreementSpec, AttendeeSpec, ProgramSpec, VisitSpec
@@ -89,7 +89,9 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> DemoSummary:
     """Load (or bring up to date) the demo data, in one transaction."""
     # modeltranslation writes the base column of a translated field (Unit.name) in the active
     # language: English, whoever runs the command, so the unique unit names never change.
-    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE), transaction.atomic():
+    # What the writes keep (cooperation/activity.py) is computed once, at the end, for every
+    # agreement and partner they touched, not again after each of the hundreds of writes.
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE), transaction.atomic(), activity.batched():
         loader = _DemoLoader(today=timezone.localdate(), password=password)
         loader.load()
     return DemoSummary(
