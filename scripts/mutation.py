@@ -170,12 +170,18 @@ def refresh_tests(work: Path, config: dict) -> None:
             shutil.copytree(source, work / "mutants" / entry, dirs_exist_ok=True)
 
 
-def run(name: str, children: int, again: bool = False) -> dict:
+def run(name: str, children: int, again: bool = False, only: list[str] | None = None) -> dict:
     config = load(name)
     mutmut = Path(sys.executable).with_name("mutmut")
     command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(children)]
     work = WORK_ROOT / name
-    if again and (work / "summary.json").exists():
+    if only and (work / "mutants").exists():
+        # Some mutants (mutmut's names, * allowed) in the last run's folder, the others' verdicts
+        # kept: mutmut tests the mutants with the quickest tests first, so a run stopped for
+        # lack of time never reached those whose tests are the slowest (a whole file's, at times).
+        command += only
+        refresh_tests(work, config)
+    elif again and (work / "summary.json").exists():
         # Only the last run's survivors, against the tests as they are now (new tests included).
         command += list(json.loads((work / "summary.json").read_text())["survivors"])
         refresh_tests(work, config)
@@ -194,7 +200,9 @@ def run(name: str, children: int, again: bool = False) -> dict:
         print((work / "mutmut.log").read_text()[-4000:])
         sys.exit(f"mutmut failed for {name} (log: {work / 'mutmut.log'})")
     killed = sum(1 for code in exit_codes.values() if code in KILLED)
-    survivors = sorted(mutant for mutant, code in exit_codes.items() if code not in KILLED)
+    # Not tested: a run stopped before reaching them (--only tests some afterwards).
+    untested = sorted(mutant for mutant, code in exit_codes.items() if code is None)
+    survivors = sorted(mutant for mutant, code in exit_codes.items() if code not in KILLED and code is not None)
     score = 100 * killed / len(exit_codes)
     summary = {
         "module": name,
@@ -203,13 +211,17 @@ def run(name: str, children: int, again: bool = False) -> dict:
         "score": round(score, 1),
         "minutes": round(minutes, 1),
         "survivors_only": again,
+        "only": only or [],
+        "untested": len(untested),
         "survivors": {mutant: STATUS.get(exit_codes[mutant], f"exit {exit_codes[mutant]}") for mutant in survivors},
     }
     report = [
         f"# Mutation run: {name}",
         "",
         f"{len(exit_codes)} mutants, {killed} killed, score {score:.1f}%, {minutes:.1f} minutes"
-        + (" (the last run's survivors tested again)" if again else ""),
+        + (" (the last run's survivors tested again)" if again else "")
+        + (f" (tested again: {' '.join(only)})" if only else "")
+        + (f"; {len(untested)} not tested (counted as not killed)" if untested else ""),
         "",
     ]
     shown = diffs(work, env, {mutant: found[mutant][0] for mutant in survivors})
@@ -219,7 +231,8 @@ def run(name: str, children: int, again: bool = False) -> dict:
     (work / "summary.json").write_text(json.dumps(summary, indent=2))
     print(
         f"{name}: {summary['mutants']} mutants, {killed} killed, {summary['score']}%, "
-        f"{summary['minutes']} min, {len(survivors)} survivors (var/mutation/{name}/report.md)",
+        f"{summary['minutes']} min, {len(survivors)} survivors, {len(untested)} not tested "
+        f"(var/mutation/{name}/report.md)",
         flush=True,
     )
     return summary
@@ -230,8 +243,13 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help=f"default: all ({', '.join(module_names())})")
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument("--again", action="store_true", help="test only the last run's survivors again")
+    parser.add_argument(
+        "--only", nargs="+", metavar="MUTANT", help="test these mutants again, e.g. 'agreements.ewp.iia_hash.*'"
+    )
     arguments = parser.parse_args()
-    summaries = [run(name, arguments.children, arguments.again) for name in arguments.modules or module_names()]
+    summaries = [
+        run(name, arguments.children, arguments.again, arguments.only) for name in arguments.modules or module_names()
+    ]
     below = [summary["module"] for summary in summaries if summary["score"] < 90]
     if below:
         print(f"Below 90%: {', '.join(below)}")
