@@ -65,6 +65,8 @@ class NoteForm(EntryFormMixin, forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea)
     code = forms.CharField(required=False, widget=forms.HiddenInput)
     website = forms.URLField(required=False, assume_scheme="https")
+    key = forms.UUIDField(required=False)  # a text box whose value its field may fail to read
+    nickname = forms.CharField(required=False, empty_value=None)  # blank is NULL, not ""
     places = forms.IntegerField(required=False)
     level = forms.TypedChoiceField(required=False, coerce=int, choices=[(6, "6"), (7, "7")])
     locked = forms.CharField(required=False, disabled=True)
@@ -75,6 +77,8 @@ STORED = {
     "notes": "Signed in Ankara.\nOriginal kept.",
     "code": "TR ANKARA01",
     "website": "https://gazi.edu.tr",
+    "key": "6f1a3c52-8e0d-4f6b-9a57-1d2e3f405162",
+    "nickname": None,
     "places": 4,
     "level": "6",
     "locked": "kept",
@@ -89,6 +93,8 @@ def as_rendered(**changes):
         "notes": "Signed in Ankara.\r\nOriginal kept.",
         "code": "TR ANKARA01",
         "website": "https://gazi.edu.tr",
+        "key": "6f1a3c52-8e0d-4f6b-9a57-1d2e3f405162",
+        "nickname": "",
         "places": "4",
         "level": "6",
         "locked": "sent anyway",
@@ -155,11 +161,11 @@ def test_a_text_first_given_on_this_save_is_a_change():
 
 
 def test_a_value_its_field_cannot_read_counts_as_changed():
-    form = NoteForm(as_rendered(website="https://["), initial=STORED)
+    form = NoteForm(as_rendered(key="6f1a3c52"), initial=STORED)
 
-    assert "website" in form.changed_data
+    assert "key" in form.changed_data
     assert not form.is_valid()
-    assert "website" in form.errors
+    assert "key" in form.errors
 
 
 def test_a_field_that_is_not_text_is_changed_only_when_its_value_is():
@@ -496,6 +502,24 @@ def test_the_records_own_controls_are_left_to_crispy_forms_to_describe():
     assert summary == [FormError("Title", "Give the agreement a title.", "id_title")]
     assert "aria-describedby" not in record.fields["title"].widget.attrs
     assert "aria-invalid" not in record.fields["title"].widget.attrs
+
+
+class HiddenRow(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput)
+
+    def clean(self):
+        raise ValidationError("This row was changed by someone else.")
+
+
+def test_an_error_is_never_tied_to_a_rows_delete_box():
+    """A row whose controls are all hidden has no control of its own to tie an error to."""
+    Rows = forms.formset_factory(HiddenRow, formset=AtLeastOne, extra=0, can_delete=True)
+    data = {"rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0", "rows-0-key": "7"}
+    formset = Rows(data, prefix="rows")
+
+    assert error_summary([formset]) == []
+    assert formset.non_form_errors() and formset.forms[0].non_field_errors()
+    assert "aria-invalid" not in formset.forms[0].fields["DELETE"].widget.attrs
 
 
 def test_a_form_not_sent_or_without_errors_adds_nothing_to_the_summary():
