@@ -244,7 +244,10 @@ def main() -> int:
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument("--again", action="store_true", help="test only the last run's survivors again")
     parser.add_argument(
-        "--only", nargs="+", metavar="MUTANT", help="test these mutants again, e.g. 'agreements.ewp.iia_hash.*'"
+        "--only",
+        action="append",
+        metavar="MUTANT",
+        help="test this mutant again (mutmut's name, * allowed; repeatable), e.g. 'agreements.ewp.iia_hash.*'",
     )
     arguments = parser.parse_args()
     summaries = [
