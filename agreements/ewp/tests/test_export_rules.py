@@ -156,6 +156,20 @@ def test_without_our_schac_code_the_problem_names_the_setting_and_links_nowhere(
     assert problems == [Problem("Our institution has no SCHAC code: an administrator sets HOME_INSTITUTION_SCHAC.")]
 
 
+def test_a_partner_without_a_schac_code_is_refused_with_the_link_to_edit_the_partner(agreement):
+    gazi = agreement.parties.get(order=1).institution
+    gazi.schac_id = ""
+    gazi.save()
+
+    assert iia_export_problems(exported_agreement(agreement.pk)) == [
+        Problem(
+            "Gazi University has no SCHAC code.",
+            reverse("partners:institution-edit", args=[gazi.pk]),
+            "Edit the partner",
+        )
+    ]
+
+
 def test_the_export_reads_an_agreement_in_the_same_queries_whatever_its_number_of_partners(agreement):
     def queries() -> int:
         from django.db import connection
