@@ -67,7 +67,8 @@ screenshots: messages
 
 # Mutation testing of the rule modules (docs/TESTING.md): slow, so neither in `make test` nor in
 # CI. `make mutation MODULE=reminders` runs mutation/reminders.toml alone; plain `make mutation`
-# runs every module; MUTATION_ARGS=--again tests only the last run's survivors again. Needs
+# runs every module; MUTATION_ARGS=--again tests only the last run's survivors again,
+# MUTATION_ARGS="--only 'agreements.ewp.iia_hash.*'" the named mutants of a stopped run. Needs
 # DATABASE_URL=postgres://... (the tests run on PostgreSQL).
 mutation: messages
 	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS) $(MODULE)

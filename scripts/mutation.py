@@ -167,7 +167,14 @@ def refresh_tests(work: Path, config: dict) -> None:
             shutil.copytree(source, work / "mutants" / entry, dirs_exist_ok=True)
 
 
-def run(name: str, children: int, again: bool = False, resume: bool = False, report_only: bool = False) -> dict:
+def run(
+    name: str,
+    children: int,
+    again: bool = False,
+    resume: bool = False,
+    report_only: bool = False,
+    only: list[str] | None = None,
+) -> dict:
     config = load(name)
     mutmut = Path(sys.executable).with_name("mutmut")
     command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(children)]
@@ -175,6 +182,12 @@ def run(name: str, children: int, again: bool = False, resume: bool = False, rep
     if report_only:
         if not (work / "mutants").exists():
             sys.exit(f"{name} has not been run (no {work / 'mutants'})")
+    elif only and (work / "mutants").exists():
+        # Some mutants (mutmut's names, * allowed) in the last run's folder, the others' verdicts
+        # kept: mutmut tests the mutants with the quickest tests first, so a run stopped for
+        # lack of time never reached those whose tests are the slowest (a whole file's, at times).
+        command += only
+        refresh_tests(work, config)
     elif again and (work / "summary.json").exists():
         # Only the last run's survivors, against the tests as they are now (new tests included).
         command += list(json.loads((work / "summary.json").read_text())["survivors"])
@@ -221,6 +234,7 @@ def run(name: str, children: int, again: bool = False, resume: bool = False, rep
         "minutes": round(minutes, 1),
         "survivors_only": again,
         "resumed": resume,
+        "only": only or [],
         "survivors": {mutant: STATUS.get(exit_codes[mutant], f"exit {exit_codes[mutant]}") for mutant in survivors},
     }
     report = [
@@ -229,6 +243,7 @@ def run(name: str, children: int, again: bool = False, resume: bool = False, rep
         f"{len(found)} mutants, {killed} killed, score {score:.1f}%, {minutes:.1f} minutes"
         + (f"; {untested} not tested (score of the tested {summary['score_of_tested']}%)" if untested else "")
         + (" (the last run's survivors tested again)" if again else "")
+        + (f" (tested again: {' '.join(only)})" if only else "")
         + (" (recorded verdicts only, no run)" if report_only else "")
         + (" (a stopped run resumed: these minutes are the resumed part's)" if resume else ""),
         "",
@@ -253,9 +268,15 @@ def main() -> int:
     parser.add_argument("--again", action="store_true", help="test only the last run's survivors again")
     parser.add_argument("--resume", action="store_true", help="go on with a stopped run's untested mutants")
     parser.add_argument("--report", action="store_true", help="only report the verdicts recorded so far")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="MUTANT",
+        help="test this mutant again (mutmut's name, * allowed; repeatable), e.g. 'agreements.ewp.iia_hash.*'",
+    )
     arguments = parser.parse_args()
     summaries = [
-        run(name, arguments.children, arguments.again, arguments.resume, arguments.report)
+        run(name, arguments.children, arguments.again, arguments.resume, arguments.report, arguments.only)
         for name in arguments.modules or module_names()
     ]
     below = [summary["module"] for summary in summaries if summary["score"] < 90]

@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 from lxml import etree
 
-from agreements.ewp.documents import CONTACT_NS, IIAS_NS, parse
+from agreements.ewp.documents import CONTACT_NS, IIAS_NS, DocumentError, parse
 from agreements.ewp.export import ExportRefused, Problem, exported_agreement, iia_document, iia_export_problems
 from agreements.models import Agreement, Quota
 from cooperation.tests.factories import (
@@ -156,6 +156,20 @@ def test_without_our_schac_code_the_problem_names_the_setting_and_links_nowhere(
     assert problems == [Problem("Our institution has no SCHAC code: an administrator sets HOME_INSTITUTION_SCHAC.")]
 
 
+def test_a_partner_without_a_schac_code_is_refused_with_the_link_to_edit_the_partner(agreement):
+    gazi = agreement.parties.get(order=1).institution
+    gazi.schac_id = ""
+    gazi.save()
+
+    assert iia_export_problems(exported_agreement(agreement.pk)) == [
+        Problem(
+            "Gazi University has no SCHAC code.",
+            reverse("partners:institution-edit", args=[gazi.pk]),
+            "Edit the partner",
+        )
+    ]
+
+
 def test_the_export_reads_an_agreement_in_the_same_queries_whatever_its_number_of_partners(agreement):
     def queries() -> int:
         from django.db import connection
@@ -196,6 +210,28 @@ def test_the_refusal_says_every_problem(agreement):
 
     assert str(refused) == "First.; Second."
     assert [problem.message for problem in refused.problems] == ["First.", "Second."]
+
+
+def test_the_document_is_utf_8_with_its_xml_declaration_and_indented(agreement):
+    document = iia_document(exported_agreement(agreement.pk))
+
+    assert document.startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n<")
+    assert "Musa Yıldız".encode() in document
+    assert b"\n  <" in document  # one element a line, indented by depth
+
+
+def test_a_document_the_schema_refuses_is_not_exported_and_the_refusal_says_why(agreement, monkeypatch):
+    def refuse(root):
+        raise DocumentError("Element 'iia-id': [facet 'maxLength'] is too long.")
+
+    monkeypatch.setattr("agreements.ewp.export.validate", refuse)
+
+    with pytest.raises(ExportRefused) as refused:
+        iia_document(exported_agreement(agreement.pk))
+
+    assert refused.value.problems == [
+        Problem("The document would not be valid: Element 'iia-id': [facet 'maxLength'] is too long.")
+    ]
 
 
 def test_a_condition_with_no_place_is_refused_and_one_place_is_enough(agreement):

@@ -40,6 +40,7 @@ def variant(transform) -> bytes:
         lambda xml: xml.replace("<cooperation-conditions>", '<cooperation-conditions terminated-as-a-whole="true">'),
         lambda xml: xml.replace("<iia-id>1954991</iia-id>", ""),
         lambda xml: xml.replace(' not-yet-defined="true"', ""),
+        lambda xml: xml.replace(' not-yet-defined="true"', ' not-yet-defined="false"'),
         lambda xml: xml.replace(' v6-value="031"', ""),
         lambda xml: xml.replace("<eqf-level>8</eqf-level>", "<eqf-level>8</eqf-level><eqf-level>6</eqf-level>"),
         lambda xml: re.sub(r"<other-info-terms>.*?</other-info-terms>", "", xml).replace(
@@ -47,7 +48,16 @@ def variant(transform) -> bytes:
         ),
         lambda xml: xml.replace("</iia>", "</iia>" + xml[xml.index("<iia>") : xml.index("</iia>") + 6]),
     ],
-    ids=["terminated", "no-partner-id", "defined", "no-v6", "eqf-order", "other-info", "two-iias"],
+    ids=[
+        "terminated",
+        "no-partner-id",
+        "defined",
+        "defined-said-false",
+        "no-v6",
+        "eqf-order",
+        "other-info",
+        "two-iias",
+    ],
 )
 def test_hashes_agree_with_the_xslt_on_its_edge_cases(transform):
     data = variant(transform)
