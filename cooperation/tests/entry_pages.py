@@ -175,9 +175,11 @@ def new_value(control: Control):
             )
         return st.sampled_from(others) if others else st.nothing()
     if control.kind == "date":
-        return st.dates(datetime.date(2000, 1, 1), datetime.date(2035, 12, 31)).map(datetime.date.isoformat)
+        dates = st.dates(datetime.date(2000, 1, 1), datetime.date(2035, 12, 31)).map(datetime.date.isoformat)
+        return dates.filter(lambda typed: [typed] != current)
     if control.kind == "number":
-        return st.integers(0, 200).map(str)
+        # The value it holds is no change (one run drew the 4 places a condition already had).
+        return st.integers(0, 200).map(str).filter(lambda typed: [typed] != current)
     if control.kind == "email":
         return st.from_regex(r"[a-z]{1,12}\.[a-z]{1,12}@[a-z]{2,10}\.(kz|edu\.tr|org)", fullmatch=True)
     if control.kind == "url":
