@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 from django.apps import apps
 from django.db import transaction
@@ -179,7 +180,8 @@ def new_value(control: Control):
         return dates.filter(lambda typed: [typed] != current)
     if control.kind == "number":
         # The value it holds is no change (one run drew the 4 places a condition already had).
-        return st.integers(0, 200).map(str).filter(lambda typed: [typed] != current)
+        held = {Decimal(value) for value in current if value}
+        return st.integers(0, 200).filter(lambda number: number not in held).map(str)
     if control.kind == "email":
         return st.from_regex(r"[a-z]{1,12}\.[a-z]{1,12}@[a-z]{2,10}\.(kz|edu\.tr|org)", fullmatch=True)
     if control.kind == "url":
