@@ -85,7 +85,9 @@ def test_it_fails_loudly_when_mail_cannot_be_sent_and_keeps_the_reminders(agreem
 def test_a_dry_run_says_when_against_the_due_date_in_words(agreement, today, shown):
     from cooperation.reminders.models import ReminderPolicy
 
-    ReminderPolicy.objects.update_or_create(pk=1, defaults={**ReminderPolicy.defaults(), "agreement_expiry_days": "1, 0, -1"})
+    ReminderPolicy.objects.update_or_create(
+        pk=1, defaults={**ReminderPolicy.defaults(), "agreement_expiry_days": "1, 0, -1"}
+    )
     output = run("--dry-run", "--date", today)
 
     assert f"due 2025-10-01 {shown}" in output, output
