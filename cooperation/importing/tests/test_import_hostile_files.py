@@ -155,6 +155,21 @@ def test_a_latin_1_file_is_read_right_shows_its_encoding_and_may_be_read_as_anot
     assert sorted(Institution.objects.values_list("name", flat=True)) == ["Universität Wien", "Université de Lorraine"]
 
 
+def test_the_confirmation_imports_the_file_as_the_preview_showed_it_in_the_encoding_chosen(client, office_user):
+    # What the preview shows is what is imported: the file is not detected again at confirmation.
+    client.force_login(office_user)
+    upload(client, file=csv_file(HEADERS, WESTERN, name="partners.csv", encoding="latin-1"))
+    batch = ImportBatch.objects.get()
+    picker = RenderedForm.get(client, batch.get_absolute_url(), containing="encoding")
+    picker["encoding"] = "cp1251"
+    preview = picker.submit(client, follow=True).content.decode()
+    assert "Universitй de Lorraine" in preview
+
+    client.post(reverse("importing:batch-confirm", args=[batch.pk]))
+
+    assert sorted(Institution.objects.values_list("name", flat=True)) == ["Universitдt Wien", "Universitй de Lorraine"]
+
+
 def test_an_encoding_that_cannot_read_the_file_is_refused_and_the_preview_stays(client, office_user):
     client.force_login(office_user)
     upload(client, file=csv_file(HEADERS, CYRILLIC, name="partners.csv", encoding="cp1251"))
