@@ -13,7 +13,7 @@ from agreements.models import (
     QuotaUse,
     Signatory,
 )
-from cooperation.lib.admin import InstitutionNameSearchMixin, PortalAdmin, TabularInline
+from cooperation.lib.admin import InstitutionNameSearchMixin, PortalAdmin, ReadOnlyAdmin, TabularInline
 
 
 class AgreementPartyInline(TabularInline):
@@ -146,19 +146,13 @@ class AgreementPartyAdmin(InstitutionNameSearchMixin, PortalAdmin):
 
 
 @admin.register(IiaApproval)
-class IiaApprovalAdmin(admin.ModelAdmin):
+class IiaApprovalAdmin(ReadOnlyAdmin):
     """The log of approvals, read-only: they are recorded on the agreement's page."""
 
     list_display = ["party", "side", "iia_hash", "approved_on", "recorded_by", "recorded_at", "changed_on"]
     list_filter = ["side", "approved_on"]
     search_fields = ["party__agreement__title", "iia_hash"]
     list_select_related = ["party__institution", "party__unit", "recorded_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Signatory)
@@ -179,7 +173,7 @@ class QuotaAdmin(PortalAdmin):
 
 
 @admin.register(QuotaUse)
-class QuotaUseAdmin(admin.ModelAdmin):
+class QuotaUseAdmin(ReadOnlyAdmin):
     """Read-only: computed from the participants whenever they are written (cooperation/activity.py;
     `manage.py refresh_kept` computes it afresh)."""
 
@@ -187,12 +181,6 @@ class QuotaUseAdmin(admin.ModelAdmin):
     list_filter = ["academic_year", "ever_signed"]
     search_fields = ["agreement_title"]
     list_select_related = ["quota"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -72,3 +72,13 @@ class InstitutionNameSearchMixin:
             results = results | by_name
             may_have_duplicates = True
         return results, may_have_duplicates
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept by the portal itself (logs, computed rows): shown, never added or edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cooperation.lib.admin import ReadOnlyAdmin
 from cooperation.reminders.delivery import reminders_retry_now
 from cooperation.reminders.models import Notification, Reminder, ReminderPolicy, SweepRun
 
@@ -21,14 +22,6 @@ DETAIL_URL_OF_KIND = {
     Reminder.Kind.PROGRAM_APPLICATION: "mobility:program-detail",
     Reminder.Kind.PROGRAM_NOMINATION: "mobility:program-detail",
 }
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Reminder)
