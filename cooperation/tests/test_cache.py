@@ -13,6 +13,9 @@ from conftest import service_missing
 
 REDIS_URL = os.environ.get("CACHE_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
 
+# One test process at a time clears this Redis database (`--dist loadgroup`, pytest.ini).
+pytestmark = pytest.mark.xdist_group("cache-redis")
+
 
 def unused_port() -> int:
     with socket.socket() as listener:

@@ -33,7 +33,13 @@ from cooperation.reminders.sweep import reminders_sweep
 from cooperation.tests.factories import AgreementFactory, UnitFactory, make_user
 from cooperation.tests.smtp import WAIT, SmtpServer
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+# xdist_group: with `--dist loadgroup` (pytest.ini) every test here runs in one test process, so
+# that process's worker is the only one on the queues below.
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("reminders-redis"),
+]
 
 # A Redis database of its own, flushed by these tests and by nothing else.
 REDIS_URL = os.environ.get("REMINDERS_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
