@@ -65,7 +65,9 @@ def setup_cfg(config: dict) -> str:
         f"also_copy ={lines(ALSO_COPY)}\n"
         f"pytest_add_cli_args_test_selection ={lines(config['tests'])}\n"
         # One test database per worker, migrated once (mutation/db_slot.py).
-        f"pytest_add_cli_args ={lines(['-p', 'mutation.db_slot', '-p', 'no:cacheprovider'])}\n"
+        # mutmut times each mutant itself; pytest-timeout's limit (pytest.ini) would end the whole
+        # run from inside its one process when a slow test passes the limit under load.
+        f"pytest_add_cli_args ={lines(['-p', 'mutation.db_slot', '-p', 'no:cacheprovider', '--timeout', '0'])}\n"
         # mutmut learns which tests reach which function from the trampolines it adds;
         # following the import graph for cache invalidation is not needed on fresh runs.
         "track_dependencies = false\n"

@@ -93,13 +93,15 @@ def make_backup(destination: Path) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         dump = Path(scratch) / DATABASE_MEMBER
         # One transaction: every table is read at the same moment (PostgreSQL's snapshot).
+        # Every row keeps its id (addresses name records by id: /partners/12/, a user in the
+        # admin); references to the rows that `migrate` makes again go by natural key.
         with transaction.atomic():
             call_command(
                 "dumpdata",
                 exclude=EXCLUDED,
                 format="xml",
                 natural_foreign=True,
-                natural_primary=True,
+                natural_primary=False,
                 output=str(dump),
                 verbosity=0,
             )

@@ -19,7 +19,7 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 def dump() -> str:
     out = io.StringIO()
     call_command(
-        "dumpdata", exclude=EXCLUDED, format="xml", natural_foreign=True, natural_primary=True, stdout=out, indent=1
+        "dumpdata", exclude=EXCLUDED, format="xml", natural_foreign=True, natural_primary=False, stdout=out, indent=1
     )
     return out.getvalue()
 
