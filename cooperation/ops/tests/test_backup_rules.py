@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
 
 from cooperation import roles
@@ -228,5 +230,60 @@ def test_a_restore_gives_every_record_back_under_its_own_id_users_included(media
     restore_backup(tmp_path / "backup.tar.gz")
 
     assert ids_by_table() == before
-    assert make_user("fourth").pk == 4
+    assert make_user("fourth").pk == before["users"][-1][0] + 1
     assert Institution.objects.create(name="fourth university", country="TR").pk == before["partners"][-1][0] + 1
+
+
+def test_a_backup_leaves_out_sessions_and_what_migrate_makes_again(db, media, tmp_path, client, office_user):
+    """Sessions are worthless in a restore (and would log someone in again); content types and
+    permissions are made by `migrate` with ids of its own, so rows of them would clash."""
+    client.force_login(office_user)
+    assert Session.objects.exists() and ContentType.objects.exists() and Permission.objects.exists()
+
+    make_backup(tmp_path / "backup.tar.gz")
+
+    with tarfile.open(tmp_path / "backup.tar.gz") as tar:
+        dump = tar.extractfile(DATABASE_MEMBER).read().decode()
+    assert 'model="auth.user"' in dump
+    for model in ("sessions.session", "contenttypes.contenttype", "auth.permission"):
+        assert f'model="{model}"' not in dump
+
+
+def test_a_backup_makes_the_folders_it_is_written_to(db, media, tmp_path):
+    destination = tmp_path / "backups" / "2026" / "12" / "backup.tar.gz"
+
+    make_backup(destination)
+    make_backup(destination.with_name("again.tar.gz"))  # into the folder made the first time
+
+    assert sorted(path.name for path in destination.parent.iterdir()) == ["again.tar.gz", "backup.tar.gz"]
+
+
+class RenamingStorage(FileSystemStorage):
+    """A store that keeps a file under another name than the one asked for, as one whose
+    names are taken or cut would."""
+
+    def get_available_name(self, name, max_length=None):
+        return super().get_available_name(f"{name}.renamed", max_length)
+
+
+def test_a_store_that_keeps_a_document_under_another_name_fails_the_restore_naming_both(db, media, tmp_path, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.RenamingStorage", "OPTIONS": {"location": str(media)}},
+    }
+    documents = {"agreements/a.pdf": b"%PDF-1.7 a"}
+    path = archive(
+        tmp_path / "backup.tar.gz",
+        {
+            MANIFEST_MEMBER: manifest(documents),
+            DATABASE_MEMBER: EMPTY_DATABASE,
+            "documents/agreements/a.pdf": documents["agreements/a.pdf"],
+        },
+    )
+
+    with pytest.raises(RestoreError) as refused:
+        restore_backup(path)
+
+    assert str(refused.value) == (
+        "Document agreements/a.pdf was stored as agreements/a.pdf.renamed; the database names it agreements/a.pdf."
+    )
