@@ -51,11 +51,8 @@ class RestoreError(Exception):
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -82,8 +79,8 @@ def _copy_from_storage(names: list[str], target: Path) -> list[Path]:
     for name in names:
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        with default_storage.open(name, "rb") as stored, path.open("wb") as copy:
-            shutil.copyfileobj(stored, copy, 1024 * 1024)
+        with default_storage.open(name) as stored, path.open("wb") as copy:
+            shutil.copyfileobj(stored, copy)
         paths.append(path)
     return paths
 
@@ -121,7 +118,7 @@ def make_backup(destination: Path) -> dict:
         destination.parent.mkdir(parents=True, exist_ok=True)
         partial = destination.with_name(destination.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
-            _add_bytes(archive, MANIFEST_MEMBER, json.dumps(manifest, indent=1).encode())
+            _add_bytes(archive, MANIFEST_MEMBER, json.dumps(manifest).encode())
             archive.add(dump, arcname=DATABASE_MEMBER)
             for path in documents:
                 archive.add(path, arcname=DOCUMENTS_PREFIX + str(path.relative_to(media_root)))
@@ -188,7 +185,7 @@ def _put_in_storage(name: str, path: Path, sha256: str) -> None:
     restore run again, a bucket that survived), one with other content is replaced, as the
     database just restored says what that name holds."""
     if default_storage.exists(name):
-        with default_storage.open(name, "rb") as stored:
+        with default_storage.open(name) as stored:
             if hashlib.file_digest(stored, "sha256").hexdigest() == sha256:
                 return
         default_storage.delete(name)

@@ -4,6 +4,7 @@ wrong, and what a backup's manifest promises (test_backup.py does the whole roun
 import hashlib
 import io
 import json
+import os
 import tarfile
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
+from django.utils import timezone
 
 from cooperation import roles
 from cooperation.ops.backup import (
@@ -22,6 +24,7 @@ from cooperation.ops.backup import (
     FORMAT_VERSION,
     MANIFEST_MEMBER,
     RestoreError,
+    _database_is_empty,
     default_backup_path,
     make_backup,
     restore_backup,
@@ -37,12 +40,18 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def archive(path: Path, members: dict[str, bytes]) -> Path:
+def archive(path: Path, members: dict[str, bytes], *, links: dict[str, str] | None = None) -> Path:
+    """A .tar.gz of `members` (name: content) and symbolic `links` (name: target)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with tarfile.open(path, "w:gz") as tar:
         for name, data in members.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
+        for name, target in (links or {}).items():
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname = tarfile.SYMTYPE, target
+            tar.addfile(info)
     return path
 
 
@@ -154,9 +163,13 @@ def test_a_restore_keeps_a_stored_document_with_the_same_content_and_replaces_on
         },
     )
 
+    kept = os.stat(media / "agreements/same.pdf")
+
     restore_backup(path)
 
     assert stored_names() == ["agreements/changed.pdf", "agreements/same.pdf"]
+    # The same file, not one written again (a bucket's object is not uploaded again either).
+    assert os.stat(media / "agreements/same.pdf").st_ino == kept.st_ino
     for name, data in documents.items():
         with default_storage.open(name, "rb") as stored:
             assert stored.read() == data
@@ -165,8 +178,10 @@ def test_a_restore_keeps_a_stored_document_with_the_same_content_and_replaces_on
 def test_a_database_with_records_is_refused_before_the_archive_is_read(db, media, tmp_path):
     Institution.objects.create(name="Gazi University", country="TR")
 
-    with pytest.raises(RestoreError, match="The database is not empty"):
+    with pytest.raises(RestoreError) as refused:
         restore_backup(tmp_path / "no-such-file.tar.gz")
+
+    assert str(refused.value) == "The database is not empty: restore into a new, migrated database."
 
 
 def test_a_backup_manifest_gives_every_documents_checksum_and_size_and_leaves_no_partial_file(db, media, tmp_path):
@@ -287,3 +302,52 @@ def test_a_store_that_keeps_a_document_under_another_name_fails_the_restore_nami
     assert str(refused.value) == (
         "Document agreements/a.pdf was stored as agreements/a.pdf.renamed; the database names it agreements/a.pdf."
     )
+
+
+def test_a_session_alone_leaves_the_database_empty_for_a_restore(db):
+    """A visitor's session (the language chosen before logging in) is no record to protect."""
+    Session.objects.create(session_key="x" * 32, session_data="e30:", expire_date=timezone.now())
+
+    assert _database_is_empty()
+
+
+GOOD = {MANIFEST_MEMBER: manifest({}), DATABASE_MEMBER: EMPTY_DATABASE}
+
+
+@pytest.mark.parametrize(
+    "members, links",
+    [
+        pytest.param({**GOOD, "../outside.txt": b"evil"}, {}, id="parent folder"),
+        pytest.param(GOOD, {"documents/link": "/etc/passwd"}, id="link out"),
+    ],
+)
+def test_an_archive_member_that_points_outside_is_refused_and_nothing_is_written(db, media, tmp_path, members, links):
+    path = archive(tmp_path / "backups" / "backup.tar.gz", members, links=links)
+
+    with pytest.raises(RestoreError, match="is not a readable backup archive"):
+        restore_backup(path)
+
+    assert [path.name for path in (tmp_path / "backups").iterdir()] == ["backup.tar.gz"]
+    assert stored_names() == []
+
+
+def test_an_absolute_member_name_is_read_inside_the_archive_and_written_nowhere_else(db, media, tmp_path):
+    outside = tmp_path / "outside" / "absolute.txt"
+    path = archive(tmp_path / "backup.tar.gz", {**GOOD, str(outside): b"evil"})
+
+    restore_backup(path)
+
+    assert not outside.exists()
+    assert stored_names() == []
+
+
+def test_a_restore_prints_nothing_of_its_own_and_leaves_history_as_it_found_it(db, media, tmp_path, settings, capfd):
+    """The command says what was restored; the load underneath stays quiet. History is off only
+    while the archive's own history is loaded, then as it was (also when it was off)."""
+    settings.SIMPLE_HISTORY_ENABLED = False
+    path = archive(tmp_path / "backup.tar.gz", {MANIFEST_MEMBER: manifest({}), DATABASE_MEMBER: EMPTY_DATABASE})
+
+    restore_backup(path)
+
+    assert settings.SIMPLE_HISTORY_ENABLED is False
+    assert capfd.readouterr() == ("", "")
