@@ -91,14 +91,14 @@ def make_backup(destination: Path) -> dict:
         dump = Path(scratch) / DATABASE_MEMBER
         # One transaction: every table is read at the same moment (PostgreSQL's snapshot).
         # Every row keeps its id (addresses name records by id: /partners/12/, a user in the
-        # admin); references to the rows that `migrate` makes again go by natural key.
+        # admin), so no natural_primary; references to the rows that `migrate` makes again
+        # (content types, permissions) go by natural key.
         with transaction.atomic():
             call_command(
                 "dumpdata",
                 exclude=EXCLUDED,
                 format="xml",
                 natural_foreign=True,
-                natural_primary=False,
                 output=str(dump),
                 verbosity=0,
             )
@@ -147,7 +147,7 @@ def restore_backup(source: Path) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         scratch_dir = Path(scratch)
         try:
-            with tarfile.open(source, "r:gz") as archive:
+            with tarfile.open(source) as archive:
                 archive.extractall(scratch_dir, filter="data")  # no absolute paths, no ../, no links out
         except (tarfile.TarError, OSError, EOFError) as error:
             raise RestoreError(f"{source} is not a readable backup archive: {error}") from error

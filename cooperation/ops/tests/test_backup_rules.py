@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import os
+import sys
 import tarfile
 import time
 from pathlib import Path
@@ -353,3 +354,21 @@ def test_a_restore_prints_nothing_of_its_own_and_leaves_history_as_it_found_it(d
 
     assert settings.SIMPLE_HISTORY_ENABLED is False
     assert capfd.readouterr() == ("", "")
+
+
+def test_a_backup_from_a_terminal_prints_nothing_of_its_own(db, media, tmp_path, monkeypatch):
+    """The command says what it wrote; the dump underneath draws no progress bar, which it
+    would on a terminal."""
+    reader, writer = os.openpty()
+    with open(writer, "w") as terminal:
+        monkeypatch.setattr(sys, "stdout", terminal)
+        make_backup(tmp_path / "backup.tar.gz")
+    os.set_blocking(reader, False)
+    try:
+        printed = os.read(reader, 4096)
+    except BlockingIOError:
+        printed = b""
+    finally:
+        os.close(reader)
+
+    assert printed == b""
