@@ -360,15 +360,15 @@ def test_a_backup_from_a_terminal_prints_nothing_of_its_own(db, media, tmp_path,
     """The command says what it wrote; the dump underneath draws no progress bar, which it
     would on a terminal."""
     reader, writer = os.openpty()
+    os.set_blocking(reader, False)
     with open(writer, "w") as terminal:
         monkeypatch.setattr(sys, "stdout", terminal)
         make_backup(tmp_path / "backup.tar.gz")
-    os.set_blocking(reader, False)
-    try:
-        printed = os.read(reader, 4096)
-    except BlockingIOError:
-        printed = b""
-    finally:
-        os.close(reader)
+        terminal.flush()
+        try:
+            printed = os.read(reader, 4096)
+        except BlockingIOError:  # nothing was written
+            printed = b""
+    os.close(reader)
 
     assert printed == b""
