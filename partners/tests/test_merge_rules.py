@@ -17,6 +17,7 @@ from cooperation.tests.factories import (
     SignatoryFactory,
     VisitFactory,
 )
+from cooperation.visits.models import Visit
 from partners.merging import institution_merge, institution_merge_preview
 from partners.models import Contact, Institution, InstitutionName, Tag
 
@@ -334,3 +335,26 @@ def test_rows_of_a_kind_the_survivor_already_has_are_moved_beside_its_own_not_fo
     moved_party.refresh_from_db()
     assert (kept_party.institution, moved_party.institution) == (survivor, survivor)
     assert summary.conflicts == []
+
+
+def test_every_name_after_one_the_survivor_already_has_is_still_moved(survivor, duplicate, office_user):
+    alike = InstitutionNameFactory(institution=duplicate, name="GAZI UNIVERSITY", language="tr")
+    after = InstitutionNameFactory(institution=duplicate, name="Университет Гази", language="ru")
+    assert alike.pk < after.pk
+
+    institution_merge(duplicate=duplicate, survivor=survivor, user=office_user)
+
+    assert not InstitutionName.objects.filter(pk=alike.pk).exists()
+    assert InstitutionName.objects.get(pk=after.pk).institution == survivor
+
+
+def test_a_visit_moved_to_the_survivor_says_in_its_history_who_moved_it_and_why(survivor, duplicate, office_user):
+    visit = VisitFactory()
+    visit.partners.add(duplicate)
+
+    institution_merge(duplicate=duplicate, survivor=survivor, user=office_user)
+
+    assert list(visit.partners.all()) == [survivor]
+    last = Visit.history.filter(id=visit.pk).latest()
+    assert last.history_user == office_user
+    assert last.history_change_reason.startswith(REASON_START)
