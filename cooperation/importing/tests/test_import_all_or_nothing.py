@@ -246,6 +246,24 @@ def test_undoing_an_agreement_update_gives_back_its_areas_and_dates_and_removes_
     ]
 
 
+def test_an_agreement_the_import_created_with_its_areas_is_undone_with_them(office_user, faculty, gazi):
+    """The links to its areas are the new agreement's own rows, not uses of it by another record."""
+    rows = [
+        ["MoU", "mou", "MOU-2", "Faculty of Engineering", "Gazi University", "", "student_mobility; joint_research"]
+    ]
+    batch = import_preview(kind="agreements", file=xlsx_file(AGREEMENT_HEADERS, rows), user=office_user)
+    assert [row["status"] for row in batch.rows] == ["new"]
+    batch = import_confirm(batch=batch, user=office_user)
+    created = Agreement.objects.get(registration_number="MOU-2")
+    assert created.areas.count() == 2
+
+    assert undo_problems(batch) == []
+    import_undo(batch=batch, user=office_user)
+
+    assert not Agreement.objects.filter(pk=created.pk).exists()
+    assert not Agreement.areas.through.objects.filter(agreement_id=created.pk).exists()
+
+
 def test_undo_is_refused_once_a_record_it_created_has_been_changed(office_user, gazi):
     batch = import_confirm(
         batch=preview_institutions(office_user, [["Sakarya University", "TR", "Sakarya", "", ""]]), user=office_user
