@@ -227,7 +227,7 @@ def map_headers(kind: ImportKind, headers: list[str]) -> tuple[dict[int, Column]
     for index, header in enumerate(headers):
         if not header:
             continue
-        column = known.get(fold(header.rstrip("* ").strip()))
+        column = known.get(fold(header))  # fold() drops the asterisk of a required column
         if column is None:
             problems.append(
                 _("The column '%(header)s' is not one of this import's columns: %(columns)s.")

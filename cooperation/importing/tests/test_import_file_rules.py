@@ -20,7 +20,7 @@ INSTITUTION_COLUMNS = ", ".join(str(column.label) for column in InstitutionImpor
 
 def test_every_problem_with_the_headers_is_said_at_once_each_in_its_own_sentence(office_user):
     # An unnamed column in the middle is skipped, and the columns after it are still read.
-    headers = ["Official name *", "", "Country", "City", "Town", "city "]
+    headers = ["Official name*", "", "Country", "City", "Town", "city "]
 
     with pytest.raises(ImportFileError) as refused:
         import_check(
