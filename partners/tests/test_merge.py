@@ -252,14 +252,20 @@ def test_the_preview_lists_what_will_move_and_writes_nothing(survivor, duplicate
     assert Institution.objects.get(pk=duplicate.pk).merged_into is None
 
 
+PART_OF_ITSELF = (
+    "{survivor} is part of {duplicate}: merging would make it part of itself. "
+    "Change its “part of” first, or merge the other way round."
+)
+
+
 @pytest.mark.parametrize(
     "case, message",
     [
-        ("itself", "cannot be merged into itself"),
-        ("duplicate already merged", "already been merged"),
-        ("survivor already merged", "has itself been merged"),
-        ("survivor is part of the duplicate", "part of itself"),
-        ("survivor is a grandchild of the duplicate", "part of itself"),
+        ("itself", "An institution cannot be merged into itself: choose another partner."),
+        ("duplicate already merged", "{duplicate} has already been merged into another partner."),
+        ("survivor already merged", "{survivor} has itself been merged into another partner: choose that one instead."),
+        ("survivor is part of the duplicate", PART_OF_ITSELF),
+        ("survivor is a grandchild of the duplicate", PART_OF_ITSELF),
     ],
 )
 def test_it_refuses_and_writes_nothing(survivor, duplicate, office_user, case, message):
@@ -280,8 +286,10 @@ def test_it_refuses_and_writes_nothing(survivor, duplicate, office_user, case, m
         survivor.parent = InstitutionFactory(parent=duplicate)
         survivor.save()
 
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ValidationError) as refused:
         institution_merge(duplicate=duplicate, survivor=target, user=office_user)
+
+    assert refused.value.messages == [message.format(survivor=survivor.name, duplicate=duplicate.name)]
 
     contact.refresh_from_db()
     assert contact.institution == duplicate
@@ -423,6 +431,9 @@ def test_a_merge_locks_the_two_partners_and_the_row_it_folds_into_and_no_other_p
     kept = AgreementPartyFactory(agreement=agreement, institution=survivor, order=1)
     AgreementPartyFactory(agreement=agreement, institution=duplicate, order=2)
     variant = InstitutionNameFactory(institution=duplicate, name="Gazi Universitesi Rektorlugu")
+    contact = ContactFactory(institution=duplicate)
+    visit = VisitFactory()
+    visit.partners.add(duplicate)
     probe = psycopg2.connect(**connection.get_connection_params())
     probe.autocommit = True
 
@@ -443,7 +454,18 @@ def test_a_merge_locks_the_two_partners_and_the_row_it_folds_into_and_no_other_p
             held["variant, read"] = locked(variant)
         return real_fold(text)
 
+    real_describe = merging._describe
+
+    def describe(row, *, skip):
+        # Each row that moves, and each record whose link moves, is described right after the
+        # merge has read it, before it is changed.
+        for name, read in (("contact, read", contact), ("visit, read", visit)):
+            if type(row) is type(read) and row.pk == read.pk and name not in held:
+                held[name] = locked(read)
+        return real_describe(row, skip=skip)
+
     monkeypatch.setattr(merging, "fold", fold)
+    monkeypatch.setattr(merging, "_describe", describe)
     try:
         with transaction.atomic():
             institution_merge(duplicate=duplicate, survivor=survivor, user=office_user)
@@ -454,6 +476,8 @@ def test_a_merge_locks_the_two_partners_and_the_row_it_folds_into_and_no_other_p
 
     assert held == {
         "variant, read": True,
+        "contact, read": True,
+        "visit, read": True,
         "survivor": True,
         "duplicate": True,
         "kept_party": True,

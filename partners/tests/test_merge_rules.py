@@ -14,6 +14,7 @@ from cooperation.tests.factories import (
     ContactFactory,
     InstitutionFactory,
     InstitutionNameFactory,
+    ParticipantFactory,
     SignatoryFactory,
     VisitFactory,
 )
@@ -358,3 +359,58 @@ def test_a_visit_moved_to_the_survivor_says_in_its_history_who_moved_it_and_why(
     last = Visit.history.filter(id=visit.pk).latest()
     assert last.history_user == office_user
     assert last.history_change_reason.startswith(REASON_START)
+
+
+def test_the_preview_lists_every_row_that_moves_under_its_kind_with_the_page_it_is_shown_on(survivor, duplicate):
+    child = InstitutionFactory(name="Gazi Faculty of Medicine", parent=duplicate)
+    earlier = InstitutionFactory(name="Gazi Univ.", merged_into=duplicate)
+    first = ContactFactory(institution=duplicate, full_name="Ayşe Yılmaz")
+    second = ContactFactory(institution=duplicate, full_name="Mehmet Kaya")
+    participant = ParticipantFactory(partner_institution=duplicate, full_name="Aigerim Seitkali")
+    agreement = AgreementFactory(title="Memorandum with Gazi")
+    AgreementPartyFactory(agreement=agreement, institution=duplicate)
+    visit = VisitFactory(title="Delegation from Gazi")
+    visit.partners.add(duplicate)
+    duplicate.tags.add(Tag.objects.create(name="priority"), Tag.objects.create(name="erasmus"))
+
+    summary = institution_merge_preview(duplicate=duplicate, survivor=survivor)
+
+    groups = {group.label: [(item.record, item.url, item.note) for item in group.items] for group in summary.groups}
+    assert groups == {
+        "Child institutions": [("Gazi Faculty of Medicine", child.get_absolute_url(), "")],
+        "Institutions merged into it earlier": [("Gazi Univ.", earlier.get_absolute_url(), "")],
+        "Contacts": [
+            ("Ayşe Yılmaz", first.get_absolute_url(), ""),
+            ("Mehmet Kaya", second.get_absolute_url(), ""),
+        ],
+        "Agreements — parties": [("Memorandum with Gazi", agreement.get_absolute_url(), "")],
+        "Mobility participants": [("Aigerim Seitkali", participant.get_absolute_url(), "")],
+        "Visits": [("Delegation from Gazi", visit.get_absolute_url(), "")],
+    }
+    assert ("tags", "erasmus, priority") in summary.carried
+
+
+def test_a_row_folded_into_the_survivors_brings_its_own_rows_with_who_moved_them_and_why(
+    survivor, duplicate, office_user
+):
+    agreement = AgreementFactory()
+    AgreementPartyFactory(agreement=agreement, institution=survivor, order=1)
+    folded = AgreementPartyFactory(agreement=agreement, institution=duplicate, order=2)
+    signatory = SignatoryFactory(agreement=agreement, party=folded)
+
+    institution_merge(duplicate=duplicate, survivor=survivor, user=office_user)
+
+    last = signatory.history.latest()
+    assert last.party_id == agreement.parties.get().pk
+    assert last.history_user == office_user
+    assert last.history_change_reason.startswith(REASON_START)
+
+
+def test_a_duplicate_whose_short_name_is_its_name_written_otherwise_gives_the_survivor_one_name(survivor, office_user):
+    duplicate = InstitutionFactory(name="Gazi Üniversitesi", short_name="GAZI UNIVERSITESI")
+
+    summary = institution_merge(duplicate=duplicate, survivor=survivor, user=office_user)
+
+    assert summary.names_added == ["Gazi Üniversitesi"]
+    added = survivor.names.get()
+    assert added.history.latest().history_change_reason.startswith(REASON_START)
