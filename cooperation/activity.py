@@ -10,7 +10,11 @@ computed from the records whenever a write moves it:
   (partners.models.partner_by_condition) compares a column instead of searching its parties;
 - a condition's use in each academic year of its span (QuotaUse): the participants recorded for
   it and the places left, so that the dashboard's unused quotas come from an index instead of
-  counting every participant of the year.
+  counting every participant of the year;
+- an agreement's partners' countries and kinds (Agreement.partner_countries, .partner_kinds):
+  the country and the kind of every institution that is a party to it, so that the dashboard's
+  partner filters (a country, a region, a kind) test a column of the agreement instead of
+  searching its parties and their institutions.
 
 What counts as activity, here and nowhere else:
 - a participant, not withdrawn, of a program resting on the agreement: the day they start or,
@@ -26,7 +30,8 @@ When they are computed again (the invalidation rules, all in this module):
   was a party of a written agreement party or agreement (its first signing), in the write's
   transaction (`connect()`; the import, the merge, the admin, the demo loader and the entry
   pages all write through save() and the related managers); a saved partner is computed again
-  too, in case it wrote back a value read before;
+  too, in case it wrote back a value read before, and so are the partner sets of the agreements
+  it is a party to (its country or kind may have changed);
 - writes that send no signals call `refresh_kept()` themselves: `seed_bulk` for everything,
   the backup restore likewise after loading (`recomputed_at_the_end()`);
 - `manage.py refresh_kept` computes everything afresh (after a manual fix in SQL).
@@ -56,21 +61,28 @@ _state = threading.local()
 
 @dataclass
 class Touched:
-    """What writes touched: the agreements whose last activity and conditions' uses, and the
-    partners whose first signing, are to be computed again."""
+    """What writes touched: the agreements whose last activity, conditions' uses and partner
+    sets, the partners whose first signing, and the agreements whose partner sets alone (those
+    of a saved partner), are to be computed again."""
 
     agreements: set[int] = field(default_factory=set)
     institutions: set[int] = field(default_factory=set)
+    partnered: set[int] = field(default_factory=set)
 
     def __or__(self, other: "Touched") -> "Touched":
-        return Touched(self.agreements | other.agreements, self.institutions | other.institutions)
+        return Touched(
+            self.agreements | other.agreements,
+            self.institutions | other.institutions,
+            self.partnered | other.partnered,
+        )
 
     def update(self, other: "Touched") -> None:
         self.agreements |= other.agreements
         self.institutions |= other.institutions
+        self.partnered |= other.partnered
 
     def __bool__(self) -> bool:
-        return bool(self.agreements or self.institutions)
+        return bool(self.agreements or self.institutions or self.partnered)
 
 
 def _in_progress() -> list:
@@ -198,6 +210,60 @@ def refresh_first_signed(institution_ids=None) -> int:
     return sum(len(pks) for pks in changed.values())
 
 
+# An agreement's partners' countries and kinds
+
+
+def partner_sets_by_agreement(agreement_ids=None) -> dict[int, tuple[dict, dict]]:
+    """{agreement id: (its partners' countries, their kinds)}, each a set as the keys of a dict
+    ({"KZ": True}, the form kept on the agreement), for these agreements (all when None); an
+    agreement without a partner is left out. One query."""
+    parties = AgreementParty.objects.filter(institution__isnull=False)
+    if agreement_ids is not None:
+        parties = parties.filter(agreement_id__in=list(agreement_ids))
+    sets: dict[int, tuple[dict, dict]] = {}
+    rows = parties.values_list("agreement_id", "institution__country", "institution__kind").distinct().order_by()
+    for agreement_id, country, kind in rows:
+        countries, kinds = sets.setdefault(agreement_id, ({}, {}))
+        if country:
+            countries[str(country)] = True
+        if kind:
+            kinds[kind] = True
+    return sets
+
+
+def _set_key(value: dict) -> tuple:
+    return tuple(sorted(value))
+
+
+def refresh_partner_sets(agreement_ids=None) -> int:
+    """Compute the partner sets of these agreements (all when None) and store them where they
+    differ; how many changed. Read after refresh_kept() has locked the agreements and the
+    partners a write touched, so that a partner's country changed at the same moment is read as
+    committed."""
+    if agreement_ids is not None:
+        agreement_ids = sorted({pk for pk in agreement_ids if pk is not None})
+        if not agreement_ids:
+            return 0
+    with transaction.atomic():
+        agreements = Agreement.objects.all()
+        if agreement_ids is not None:
+            agreements = agreements.filter(pk__in=agreement_ids)
+        stored = agreements.values_list("pk", "partner_countries", "partner_kinds").order_by()
+        computed = partner_sets_by_agreement(agreement_ids)
+        changed: dict[tuple, list[int]] = {}
+        for pk, countries, kinds in stored:
+            new_countries, new_kinds = computed.get(pk, ({}, {}))
+            if _set_key(countries or {}) != _set_key(new_countries) or _set_key(kinds or {}) != _set_key(new_kinds):
+                changed.setdefault((_set_key(new_countries), _set_key(new_kinds)), []).append(pk)
+        # One UPDATE per distinct pair of sets (a few hundred at most), as _store_changed does.
+        for (countries, kinds), pks in changed.items():
+            for start in range(0, len(pks), BATCH_SIZE):
+                Agreement.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
+                    partner_countries=dict.fromkeys(countries, True), partner_kinds=dict.fromkeys(kinds, True)
+                )
+    return sum(len(pks) for pks in changed.values())
+
+
 # A condition's use in each academic year
 
 
@@ -267,7 +333,7 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
     order, so that two writes cannot deadlock on them); how many rows changed."""
     with transaction.atomic():
         if touched is None:
-            return refresh_last_activity() + refresh_quota_uses() + refresh_first_signed()
+            return refresh_last_activity() + refresh_quota_uses() + refresh_first_signed() + refresh_partner_sets()
         changed = 0
         if touched.agreements:
             changed += refresh_last_activity(touched.agreements)  # locks them
@@ -275,7 +341,10 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
             # (deleted with them, before the rows that send the signals here).
             changed += refresh_quota_uses(touched.agreements - _being_deleted())
         if touched.institutions:
-            changed += refresh_first_signed(touched.institutions)
+            changed += refresh_first_signed(touched.institutions)  # locks them
+        partnered = (touched.agreements | touched.partnered) - _being_deleted()
+        if partnered:
+            changed += refresh_partner_sets(partnered)
         return changed
 
 
@@ -287,7 +356,8 @@ def _touched_by_visits(visit_ids) -> set[int]:
     partnered = AgreementParty.objects.filter(
         institution__in=Visit.partners.through.objects.filter(visit_id__in=visit_ids).values("institution_id")
     ).values_list("agreement_id")
-    return {pk for (pk,) in signed.union(partnered)}
+    # Unordered: SQLite refuses an ORDER BY (the parties' default one) inside a UNION.
+    return {pk for (pk,) in signed.order_by().union(partnered.order_by())}
 
 
 def _ids(rows) -> set[int]:
@@ -306,7 +376,9 @@ def _touched(model, pks) -> Touched:
         rows = list(AgreementParty.objects.filter(pk__in=pks).values_list("agreement_id", "institution_id"))
         return Touched(_ids(row[0] for row in rows), _ids(row[1] for row in rows))
     if model is Institution:
-        return Touched(institutions=set(pks))
+        # Its country or kind moves the partner sets of the agreements it is a party to.
+        parties = AgreementParty.objects.filter(institution_id__in=pks)
+        return Touched(institutions=set(pks), partnered=_ids(parties.values_list("agreement_id", flat=True)))
     if model is Participant:
         rows = Participant.objects.filter(pk__in=pks).values_list("program__agreement_id", flat=True)
     elif model is Program or model is Quota:
@@ -325,7 +397,7 @@ WATCHED = (Agreement, AgreementParty, Institution, Participant, Program, Quota, 
 # e-mail, a visit's notes) is passed by when the save names its fields.
 MOVING_FIELDS = {
     AgreementParty: {"agreement", "institution"},
-    Institution: {"first_signed_on"},
+    Institution: {"first_signed_on", "country", "kind"},
     Participant: {"program", "status", "starts_on", "direction", "quota_category"},
     Program: {"agreement", "academic_year"},
     Quota: {"agreement", "direction", "category", "first_academic_year", "last_academic_year", "places"},

@@ -8,9 +8,12 @@ from django.db import migrations
 def compute(apps, schema_editor):
     # The rules' one home, with the current models, as 0013 does: a second copy of them here
     # could drift.
-    from cooperation.activity import refresh_kept
+    from cooperation.activity import refresh_first_signed, refresh_last_activity, refresh_quota_uses
 
-    refresh_kept()
+    # Named one by one: refresh_kept() also computes what later migrations add columns for.
+    refresh_last_activity()
+    refresh_quota_uses()
+    refresh_first_signed()
 
 
 class Migration(migrations.Migration):
