@@ -812,6 +812,10 @@ class QuotaUse(models.Model):
     # here so that the first rows come in order from the index alone.
     ever_signed = models.BooleanField(_("agreement signed"), editable=False)
     agreement_title = models.CharField(_("agreement"), max_length=300, editable=False)
+    # The agreement's partner sets (Agreement.partner_countries, .partner_kinds), copied so that
+    # the dashboard filtered by a partner counts a year's unused places from these rows alone.
+    partner_countries = models.JSONField(_("partners' countries"), default=dict, editable=False)
+    partner_kinds = models.JSONField(_("partners' kinds"), default=dict, editable=False)
 
     class Meta:
         verbose_name = _("use of a cooperation condition")

@@ -231,19 +231,24 @@ def partner_sets_by_agreement(agreement_ids=None) -> dict[int, tuple[dict, dict]
     return sets
 
 
-def _set_key(value: dict) -> tuple:
-    return tuple(sorted(value))
+def _set_key(value: dict | None) -> tuple:
+    return tuple(sorted(value or {}))
 
 
 def refresh_partner_sets(agreement_ids=None) -> int:
     """Compute the partner sets of these agreements (all when None) and store them where they
-    differ; how many changed. Read after refresh_kept() has locked the agreements and the
-    partners a write touched, so that a partner's country changed at the same moment is read as
-    committed."""
+    differ; how many changed."""
+    return len(_refresh_partner_sets(agreement_ids))
+
+
+def _refresh_partner_sets(agreement_ids=None) -> list[int]:
+    """refresh_partner_sets(), saying which agreements changed. Read after refresh_kept() has
+    locked the agreements and the partners a write touched, so that a partner's country changed
+    at the same moment is read as committed."""
     if agreement_ids is not None:
         agreement_ids = sorted({pk for pk in agreement_ids if pk is not None})
         if not agreement_ids:
-            return 0
+            return []
     with transaction.atomic():
         agreements = Agreement.objects.all()
         if agreement_ids is not None:
@@ -253,7 +258,7 @@ def refresh_partner_sets(agreement_ids=None) -> int:
         changed: dict[tuple, list[int]] = {}
         for pk, countries, kinds in stored:
             new_countries, new_kinds = computed.get(pk, ({}, {}))
-            if _set_key(countries or {}) != _set_key(new_countries) or _set_key(kinds or {}) != _set_key(new_kinds):
+            if _set_key(countries) != _set_key(new_countries) or _set_key(kinds) != _set_key(new_kinds):
                 changed.setdefault((_set_key(new_countries), _set_key(new_kinds)), []).append(pk)
         # One UPDATE per distinct pair of sets (a few hundred at most), as _store_changed does.
         for (countries, kinds), pks in changed.items():
@@ -261,17 +266,19 @@ def refresh_partner_sets(agreement_ids=None) -> int:
                 Agreement.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
                     partner_countries=dict.fromkeys(countries, True), partner_kinds=dict.fromkeys(kinds, True)
                 )
-    return sum(len(pks) for pks in changed.values())
+    return [pk for pks in changed.values() for pk in pks]
 
 
 # A condition's use in each academic year
 
 
-def quota_uses_of(agreement_ids=None) -> dict[tuple[int, str], tuple[int, int, bool, str]]:
+def quota_uses_of(agreement_ids=None) -> dict[tuple[int, str], tuple]:
     """{(condition id, academic year): (participants recorded, places left, agreement ever
-    signed, agreement title)} for every academic year of every condition of these agreements (all when None).
-    Recorded for a condition in a year: participants not withdrawn, in a program of that year
-    resting on its agreement, of its direction and category. Two grouped queries."""
+    signed, agreement title, its partners' countries, their kinds)} for every academic year of
+    every condition of these agreements (all when None), the partner sets as stored on the
+    agreement (computed before, refresh_kept()). Recorded for a condition in a year:
+    participants not withdrawn, in a program of that year resting on its agreement, of its
+    direction and category. Two grouped queries."""
     participants = Participant.objects.active().filter(program__agreement__isnull=False)
     quotas = Quota.objects.all()
     if agreement_ids is not None:
@@ -287,12 +294,14 @@ def quota_uses_of(agreement_ids=None) -> dict[tuple[int, str], tuple[int, int, b
     }
     uses = {}
     fields = ("pk", "agreement_id", "direction", "category", "first_academic_year", "last_academic_year", "places")
-    rows = quotas.values_list(*fields, "agreement__status", "agreement__title").order_by()
-    for pk, agreement_id, direction, category, first, last, places, status, title in rows:
+    agreement = ("agreement__status", "agreement__title", "agreement__partner_countries", "agreement__partner_kinds")
+    rows = quotas.values_list(*fields, *agreement).order_by()
+    for pk, agreement_id, direction, category, first, last, places, status, title, countries, kinds in rows:
         for start in range(int(first[:4]), int(last[:4]) + 1):
             year = f"{start}/{start + 1}"
             count = recorded.get((agreement_id, year, direction, category), 0)
-            uses[(pk, year)] = (count, places - count, status not in Agreement.UNSIGNED, title)
+            signed = status not in Agreement.UNSIGNED
+            uses[(pk, year)] = (count, places - count, signed, title, _set_key(countries), _set_key(kinds))
     return uses
 
 
@@ -303,9 +312,9 @@ def refresh_quota_uses(agreement_ids=None) -> int:
     stored_rows = QuotaUse.objects.all()
     if agreement_ids is not None:
         stored_rows = stored_rows.filter(quota__agreement_id__in=list(agreement_ids))
-    values = ("recorded", "unused", "ever_signed", "agreement_title")
+    values = ("recorded", "unused", "ever_signed", "agreement_title", "partner_countries", "partner_kinds")
     stored = {
-        (quota_id, year): (pk, *kept)
+        (quota_id, year): (pk, *kept[:4], _set_key(kept[4]), _set_key(kept[5]))
         for pk, quota_id, year, *kept in stored_rows.values_list("pk", "quota_id", "academic_year", *values).order_by()
     }
     gone = [row[0] for key, row in stored.items() if key not in uses]
@@ -315,16 +324,22 @@ def refresh_quota_uses(agreement_ids=None) -> int:
     new = []
     for (quota_id, year), kept in uses.items():
         if (quota_id, year) not in stored:
-            new.append(QuotaUse(quota_id=quota_id, academic_year=year, **dict(zip(values, kept, strict=True))))
+            new.append(QuotaUse(quota_id=quota_id, academic_year=year, **_quota_use_fields(values, kept)))
         elif stored[(quota_id, year)][1:] != kept:
             changed.setdefault(kept, []).append(stored[(quota_id, year)][0])
     QuotaUse.objects.bulk_create(new, batch_size=BATCH_SIZE)
     for kept, pks in changed.items():
         for start in range(0, len(pks), BATCH_SIZE):
-            QuotaUse.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
-                **dict(zip(values, kept, strict=True))
-            )
+            QuotaUse.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(**_quota_use_fields(values, kept))
     return len(gone) + len(new) + sum(len(pks) for pks in changed.values())
+
+
+def _quota_use_fields(names, kept: tuple) -> dict:
+    """A use's kept values as its fields: the partner sets (sorted tuples, to compare) as dicts."""
+    fields = dict(zip(names, kept, strict=True))
+    fields["partner_countries"] = dict.fromkeys(fields["partner_countries"], True)
+    fields["partner_kinds"] = dict.fromkeys(fields["partner_kinds"], True)
+    return fields
 
 
 def refresh_kept(touched: "Touched | None" = None) -> int:
@@ -333,19 +348,22 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
     order, so that two writes cannot deadlock on them); how many rows changed."""
     with transaction.atomic():
         if touched is None:
-            return refresh_last_activity() + refresh_quota_uses() + refresh_first_signed() + refresh_partner_sets()
+            # The partner sets before the conditions' uses, which copy them.
+            changed = refresh_last_activity() + refresh_first_signed() + refresh_partner_sets()
+            return changed + refresh_quota_uses()
         changed = 0
         if touched.agreements:
             changed += refresh_last_activity(touched.agreements)  # locks them
-            # Not the conditions of an agreement being deleted: their uses are already gone
-            # (deleted with them, before the rows that send the signals here).
-            changed += refresh_quota_uses(touched.agreements - _being_deleted())
         if touched.institutions:
             changed += refresh_first_signed(touched.institutions)  # locks them
-        partnered = (touched.agreements | touched.partnered) - _being_deleted()
-        if partnered:
-            changed += refresh_partner_sets(partnered)
-        return changed
+        # Not an agreement being deleted: its conditions' uses are already gone (deleted with
+        # them, before the rows that send the signals here), and so is its row.
+        moved = _refresh_partner_sets((touched.agreements | touched.partnered) - _being_deleted())
+        # The conditions' uses copy the partner sets: those of the agreements whose sets moved too.
+        uses_of = (touched.agreements - _being_deleted()) | set(moved)
+        if uses_of:
+            changed += refresh_quota_uses(uses_of)
+        return changed + len(moved)
 
 
 # What a written row touches (as the database holds it at the moment of asking)

@@ -27,6 +27,16 @@ class Migration(migrations.Migration):
             name="partner_kinds",
             field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="partners' kinds"),
         ),
+        migrations.AddField(
+            model_name="quotause",
+            name="partner_countries",
+            field=models.JSONField(default=dict, editable=False, verbose_name="partners' countries"),
+        ),
+        migrations.AddField(
+            model_name="quotause",
+            name="partner_kinds",
+            field=models.JSONField(default=dict, editable=False, verbose_name="partners' kinds"),
+        ),
         # The dashboard's partner filters (has_any_keys) on PostgreSQL; elsewhere nothing.
         gin_index("agreement_partner_countries_gin", "partner_countries"),
         gin_index("agreement_partner_kinds_gin", "partner_kinds"),

@@ -176,7 +176,8 @@ def partners_filtered(*, filters: DashboardFilters):
 
 def _partner_set_conditions(filters: DashboardFilters) -> list[Q]:
     """The partner filters as tests of the partner sets kept on the agreement (cooperation/
-    activity.py): the same rule as asking its parties, each filter of its own party."""
+    activity.py), or copied onto its conditions' uses: the same rule as asking its parties, each
+    filter of its own party."""
     conditions = []
     if filters.country:
         conditions.append(Q(partner_countries__has_key=filters.country))
@@ -674,11 +675,13 @@ def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
     # says when they are computed, with the agreement's title to order by): the first rows come
     # from its index in order, stopping at the fifteenth, and their number from the index alone,
     # in a subquery run once (a window count would read every row of the year).
-    uses = _narrowed_to(
-        QuotaUse.objects.filter(academic_year=filters.academic_year, unused__gt=0, ever_signed=True),
-        "quota__agreement",
-        agreements_filtered(filters=filters),
-    )
+    # The partner filters test the agreement's partner sets copied onto the use: the year's
+    # uses alone are read, not every agreement.
+    uses = QuotaUse.objects.filter(academic_year=filters.academic_year, unused__gt=0, ever_signed=True)
+    for condition in _partner_set_conditions(filters):
+        uses = uses.filter(condition)
+    if filters.unit:
+        uses = uses.filter(quota__agreement__responsible_unit__in=unit_and_children(filters.unit))
     counted = uses.order_by().annotate(total=Func(F("pk"), function="COUNT", output_field=IntegerField()))
     first = list(
         uses.select_related("quota__agreement")

@@ -100,10 +100,19 @@ def quota_uses() -> dict[tuple[int, str], tuple[int, int, bool, str]]:
     }
 
 
+def quota_use_partner_sets() -> dict[tuple[int, str], tuple[set, set]]:
+    rows = QuotaUse.objects.values_list("quota_id", "academic_year", "partner_countries", "partner_kinds")
+    return {(quota_id, year): (set(countries), set(kinds)) for quota_id, year, countries, kinds in rows}
+
+
 def assert_kept():
     assert first_signed() == first_signed_from_scratch()
     assert quota_uses() == quota_uses_from_scratch()
-    assert partner_sets() == partner_sets_from_scratch()
+    expected = partner_sets_from_scratch()
+    assert partner_sets() == expected
+    # Each condition's uses carry its agreement's partner sets.
+    agreement_of = dict(Quota.objects.values_list("pk", "agreement_id"))
+    assert quota_use_partner_sets() == {key: expected[agreement_of[key[0]]] for key in quota_uses_from_scratch()}
 
 
 def use(quota, year=YEAR) -> tuple[int, int] | None:
@@ -340,6 +349,7 @@ def test_the_command_puts_right_what_was_changed_behind_its_back(agreement, part
 
 
 def test_parties_and_their_partners_move_an_agreements_partner_sets(agreement, partner):
+    quota = QuotaFactory(agreement=agreement)
     assert sets_of(agreement) == ({"TR"}, {"university"})
     college = InstitutionFactory(country="DE", kind=Institution.Kind.COLLEGE)
     party = AgreementPartyFactory(agreement=agreement, institution=college)
@@ -354,6 +364,8 @@ def test_parties_and_their_partners_move_an_agreements_partner_sets(agreement, p
     partner.kind = Institution.Kind.RESEARCH_INSTITUTE
     partner.save(update_fields=["kind"])
     assert sets_of(agreement) == ({"DE", "KZ"}, {"college", "research_institute"})
+    assert_kept()  # the condition's uses carry them too
+    assert quota_use_partner_sets()[(quota.pk, YEAR)] == sets_of(agreement)
     assert sets_of(other) == ({"KZ"}, {"research_institute"})
     partner.city = "Almaty"  # a save that names no field that moves them changes nothing
     partner.save(update_fields=["city"])
@@ -395,6 +407,7 @@ def test_the_entry_pages_keep_the_partner_sets(client, office_user, agreement, p
 
 
 def test_admin_edits_keep_the_partner_sets(client, admin_user, agreement, partner):
+    QuotaFactory(agreement=agreement)
     client.force_login(admin_user)
     form = RenderedForm.get(client, reverse("admin:partners_institution_change", args=[partner.pk]), containing="kind")
     form["country"] = "UZ"
