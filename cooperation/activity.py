@@ -14,7 +14,8 @@ computed from the records whenever a write moves it:
 - an agreement's partners' countries and kinds (Agreement.partner_countries, .partner_kinds):
   the country and the kind of every institution that is a party to it, so that the dashboard's
   partner filters (a country, a region, a kind) test a column of the agreement instead of
-  searching its parties and their institutions.
+  searching its parties and their institutions; copied onto its conditions' uses; and a
+  visit's likewise (Visit.partner_countries, .partner_kinds), of the partners it was with.
 
 What counts as activity, here and nowhere else:
 - a participant, not withdrawn, of a program resting on the agreement: the day they start or,
@@ -31,7 +32,8 @@ When they are computed again (the invalidation rules, all in this module):
   transaction (`connect()`; the import, the merge, the admin, the demo loader and the entry
   pages all write through save() and the related managers); a saved partner is computed again
   too, in case it wrote back a value read before, and so are the partner sets of the agreements
-  it is a party to (its country or kind may have changed);
+  it is a party to and of the visits it was at (its country or kind may have changed); a saved
+  visit and a visit's partners changed move the visit's;
 - writes that send no signals call `refresh_kept()` themselves: `seed_bulk` for everything,
   the backup restore likewise after loading (`recomputed_at_the_end()`);
 - `manage.py refresh_kept` computes everything afresh (after a manual fix in SQL).
@@ -62,27 +64,30 @@ _state = threading.local()
 @dataclass
 class Touched:
     """What writes touched: the agreements whose last activity, conditions' uses and partner
-    sets, the partners whose first signing, and the agreements whose partner sets alone (those
-    of a saved partner), are to be computed again."""
+    sets, the partners whose first signing, the agreements whose partner sets alone (those of a
+    saved partner), and the visits whose partner sets, are to be computed again."""
 
     agreements: set[int] = field(default_factory=set)
     institutions: set[int] = field(default_factory=set)
     partnered: set[int] = field(default_factory=set)
+    visits: set[int] = field(default_factory=set)
 
     def __or__(self, other: "Touched") -> "Touched":
         return Touched(
             self.agreements | other.agreements,
             self.institutions | other.institutions,
             self.partnered | other.partnered,
+            self.visits | other.visits,
         )
 
     def update(self, other: "Touched") -> None:
         self.agreements |= other.agreements
         self.institutions |= other.institutions
         self.partnered |= other.partnered
+        self.visits |= other.visits
 
     def __bool__(self) -> bool:
-        return bool(self.agreements or self.institutions or self.partnered)
+        return bool(self.agreements or self.institutions or self.partnered or self.visits)
 
 
 def _in_progress() -> list:
@@ -220,10 +225,21 @@ def partner_sets_by_agreement(agreement_ids=None) -> dict[int, tuple[dict, dict]
     parties = AgreementParty.objects.filter(institution__isnull=False)
     if agreement_ids is not None:
         parties = parties.filter(agreement_id__in=list(agreement_ids))
+    return _partner_sets(parties.values_list("agreement_id", "institution__country", "institution__kind"))
+
+
+def partner_sets_by_visit(visit_ids=None) -> dict[int, tuple[dict, dict]]:
+    """{visit id: (its partners' countries, their kinds)}, as partner_sets_by_agreement()."""
+    links = Visit.partners.through.objects.all()
+    if visit_ids is not None:
+        links = links.filter(visit_id__in=list(visit_ids))
+    return _partner_sets(links.values_list("visit_id", "institution__country", "institution__kind"))
+
+
+def _partner_sets(rows) -> dict[int, tuple[dict, dict]]:
     sets: dict[int, tuple[dict, dict]] = {}
-    rows = parties.values_list("agreement_id", "institution__country", "institution__kind").distinct().order_by()
-    for agreement_id, country, kind in rows:
-        countries, kinds = sets.setdefault(agreement_id, ({}, {}))
+    for pk, country, kind in rows.distinct().order_by():
+        countries, kinds = sets.setdefault(pk, ({}, {}))
         if country:
             countries[str(country)] = True
         if kind:
@@ -241,20 +257,25 @@ def refresh_partner_sets(agreement_ids=None) -> int:
     return len(_refresh_partner_sets(agreement_ids))
 
 
-def _refresh_partner_sets(agreement_ids=None) -> list[int]:
-    """refresh_partner_sets(), saying which agreements changed. Read after refresh_kept() has
-    locked the agreements and the partners a write touched, so that a partner's country changed
-    at the same moment is read as committed."""
+def refresh_visit_partner_sets(visit_ids=None) -> int:
+    """The same for these visits (all when None)."""
+    return len(_refresh_partner_sets(visit_ids, model=Visit))
+
+
+def _refresh_partner_sets(agreement_ids=None, model=Agreement) -> list[int]:
+    """refresh_partner_sets(), saying which agreements (or visits, with model=Visit) changed.
+    Read after refresh_kept() has locked the agreements and the partners a write touched, so
+    that a partner's country changed at the same moment is read as committed."""
     if agreement_ids is not None:
         agreement_ids = sorted({pk for pk in agreement_ids if pk is not None})
         if not agreement_ids:
             return []
     with transaction.atomic():
-        agreements = Agreement.objects.all()
+        agreements = model.objects.all()
         if agreement_ids is not None:
             agreements = agreements.filter(pk__in=agreement_ids)
         stored = agreements.values_list("pk", "partner_countries", "partner_kinds").order_by()
-        computed = partner_sets_by_agreement(agreement_ids)
+        computed = (partner_sets_by_agreement if model is Agreement else partner_sets_by_visit)(agreement_ids)
         changed: dict[tuple, list[int]] = {}
         for pk, countries, kinds in stored:
             new_countries, new_kinds = computed.get(pk, ({}, {}))
@@ -263,7 +284,7 @@ def _refresh_partner_sets(agreement_ids=None) -> list[int]:
         # One UPDATE per distinct pair of sets (a few hundred at most), as _store_changed does.
         for (countries, kinds), pks in changed.items():
             for start in range(0, len(pks), BATCH_SIZE):
-                Agreement.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
+                model.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
                     partner_countries=dict.fromkeys(countries, True), partner_kinds=dict.fromkeys(kinds, True)
                 )
     return [pk for pks in changed.values() for pk in pks]
@@ -350,7 +371,7 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
         if touched is None:
             # The partner sets before the conditions' uses, which copy them.
             changed = refresh_last_activity() + refresh_first_signed() + refresh_partner_sets()
-            return changed + refresh_quota_uses()
+            return changed + refresh_quota_uses() + refresh_visit_partner_sets()
         changed = 0
         if touched.agreements:
             changed += refresh_last_activity(touched.agreements)  # locks them
@@ -363,6 +384,8 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
         uses_of = (touched.agreements - _being_deleted()) | set(moved)
         if uses_of:
             changed += refresh_quota_uses(uses_of)
+        if touched.visits:
+            changed += refresh_visit_partner_sets(touched.visits)
         return changed + len(moved)
 
 
@@ -394,15 +417,18 @@ def _touched(model, pks) -> Touched:
         rows = list(AgreementParty.objects.filter(pk__in=pks).values_list("agreement_id", "institution_id"))
         return Touched(_ids(row[0] for row in rows), _ids(row[1] for row in rows))
     if model is Institution:
-        # Its country or kind moves the partner sets of the agreements it is a party to.
-        parties = AgreementParty.objects.filter(institution_id__in=pks)
-        return Touched(institutions=set(pks), partnered=_ids(parties.values_list("agreement_id", flat=True)))
+        # Its country or kind moves the partner sets of the agreements it is a party to and of
+        # the visits it was at.
+        parties = AgreementParty.objects.filter(institution_id__in=pks).values_list("agreement_id", flat=True)
+        visits = Visit.partners.through.objects.filter(institution_id__in=pks).values_list("visit_id", flat=True)
+        return Touched(institutions=set(pks), partnered=_ids(parties), visits=_ids(visits))
     if model is Participant:
         rows = Participant.objects.filter(pk__in=pks).values_list("program__agreement_id", flat=True)
     elif model is Program or model is Quota:
         rows = model.objects.filter(pk__in=pks).values_list("agreement_id", flat=True)
     elif model is Visit:
-        return Touched(_touched_by_visits(pks))
+        # Its own partner sets too: a save writes back what the visit held in memory.
+        return Touched(_touched_by_visits(pks), visits=set(pks))
     else:
         return Touched()
     return Touched(_ids(rows))
@@ -499,18 +525,21 @@ def _around_links(sender, instance, action, reverse, model, pk_set, **kwargs):
         if visit_ids is None:
             accessor = "visits" if sender is Visit.partners.through else "signing_visits"
             visit_ids = list(getattr(instance, accessor).values_list("pk", flat=True))
-        touched = _touched_by_visits(visit_ids)
+        agreements = _touched_by_visits(visit_ids)
         if isinstance(instance, Agreement):
-            touched.add(instance.pk)
+            agreements.add(instance.pk)
     else:
-        touched = _touched_by_visits([instance.pk])
+        visit_ids = [instance.pk]
+        agreements = _touched_by_visits(visit_ids)
         if sender is Visit.agreements_signed.through:
-            touched |= set(pk_set or ())
+            agreements |= set(pk_set or ())
+    # A visit's partners changed: its partner sets.
+    touched = Touched(agreements, visits=set(visit_ids) if sender is Visit.partners.through else set())
     key = (sender, instance.pk, id(instance), "links")
     if action.startswith("pre_"):
         _before()[key] = touched
     elif action.startswith("post_"):
-        _changes(Touched(_before().pop(key, set()) | touched))
+        _changes(_before().pop(key, Touched()) | touched)
 
 
 @contextlib.contextmanager

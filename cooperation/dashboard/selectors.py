@@ -175,9 +175,9 @@ def partners_filtered(*, filters: DashboardFilters):
 
 
 def _partner_set_conditions(filters: DashboardFilters) -> list[Q]:
-    """The partner filters as tests of the partner sets kept on the agreement (cooperation/
-    activity.py), or copied onto its conditions' uses: the same rule as asking its parties, each
-    filter of its own party."""
+    """The partner filters as tests of the partner sets kept on an agreement or a visit
+    (cooperation/activity.py), or copied onto an agreement's conditions' uses: the same rule as
+    asking its parties or partners, each filter of its own party or partner."""
     conditions = []
     if filters.country:
         conditions.append(Q(partner_countries__has_key=filters.country))
@@ -202,8 +202,8 @@ def visits_filtered(*, filters: DashboardFilters):
     visits = Visit.objects.all()
     if filters.unit:
         visits = visits.filter(host_unit__in=unit_and_children(filters.unit))
-    for condition in _institution_conditions(filters, "institution__"):
-        visits = visits.filter(Exists(Visit.partners.through.objects.filter(condition, visit=OuterRef("pk"))))
+    for condition in _partner_set_conditions(filters):
+        visits = visits.filter(condition)
     return visits
 
 

@@ -1,6 +1,6 @@
 """A partner's first signing (Institution.first_signed_on), each condition's use per academic
-year (QuotaUse) and an agreement's partners' countries and kinds (Agreement.partner_countries,
-.partner_kinds), kept by cooperation/activity.py, equal after every kind of write what the
+year (QuotaUse) and an agreement's and a visit's partners' countries and kinds
+(Agreement.partner_countries, .partner_kinds; Visit's alike), kept by cooperation/activity.py, equal after every kind of write what the
 records say when read from scratch: the models, the entry pages, the admin, an import and its
 undo, a partner merge, the demo loader, seed_bulk, a backup restore and the command."""
 
@@ -25,8 +25,10 @@ from cooperation.tests.factories import (
     ParticipantFactory,
     ProgramFactory,
     QuotaFactory,
+    VisitFactory,
 )
 from cooperation.tests.test_last_activity import assert_kept as assert_last_activity_kept
+from cooperation.visits.models import Visit
 from mobility.models import Participant
 from partners.merging import institution_merge
 from partners.models import Institution, partner_by_condition
@@ -87,6 +89,18 @@ def sets_of(agreement) -> tuple[set, set]:
     return partner_sets()[agreement.pk]
 
 
+def visit_sets_from_scratch() -> dict[int, tuple[set, set]]:
+    return {
+        visit.pk: ({str(partner.country) for partner in visit.partners.all()}, {p.kind for p in visit.partners.all()})
+        for visit in Visit.objects.all()
+    }
+
+
+def visit_sets() -> dict[int, tuple[set, set]]:
+    rows = Visit.objects.values_list("pk", "partner_countries", "partner_kinds")
+    return {pk: (set(countries), set(kinds)) for pk, countries, kinds in rows}
+
+
 def first_signed() -> dict[int, datetime.date | None]:
     return dict(Institution.objects.values_list("pk", "first_signed_on"))
 
@@ -113,6 +127,7 @@ def assert_kept():
     # Each condition's uses carry its agreement's partner sets.
     agreement_of = dict(Quota.objects.values_list("pk", "agreement_id"))
     assert quota_use_partner_sets() == {key: expected[agreement_of[key[0]]] for key in quota_uses_from_scratch()}
+    assert visit_sets() == visit_sets_from_scratch()
 
 
 def use(quota, year=YEAR) -> tuple[int, int] | None:
@@ -317,19 +332,22 @@ def test_a_restored_backup_has_them_right_even_from_an_archive_without_them(tmp_
     settings.MEDIA_ROOT = str(tmp_path / "media")
     quota = QuotaFactory(agreement=agreement, places=3)
     ParticipantFactory(program=ProgramFactory(agreement=agreement, academic_year=YEAR))
-    expected = (first_signed(), quota_uses(), partner_sets())
+    VisitFactory().partners.add(partner)
+    expected = (first_signed(), quota_uses(), partner_sets(), visit_sets())
     assert expected[1][(quota.pk, YEAR)][:3] == (1, 2, True)
     assert expected[2][agreement.pk] == ({"TR"}, {"university"})
+    assert list(expected[3].values()) == [({"TR"}, {"university"})]
     Institution.objects.update(first_signed_on=None)  # as an archive of an older portal has them
     QuotaUse.objects.all().delete()
     Agreement.objects.update(partner_countries={}, partner_kinds={})
+    Visit.objects.update(partner_countries={}, partner_kinds={})
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", output=archive, stdout=io.StringIO())
     call_command("flush", interactive=False, verbosity=0)
 
     call_command("restore", str(archive), stdout=io.StringIO())
 
-    assert (first_signed(), quota_uses(), partner_sets()) == expected
+    assert (first_signed(), quota_uses(), partner_sets(), visit_sets()) == expected
     assert_kept()
 
 
@@ -454,4 +472,49 @@ def test_a_partner_merge_moves_the_duplicates_agreements_to_the_survivors_countr
     institution_merge(duplicate=duplicate, survivor=partner, user=office_user)
 
     assert sets_of(theirs) == sets_of(agreement) == ({"TR"}, {"university"})
+    assert_kept()
+
+
+def test_a_visits_partners_move_its_partner_sets(agreement, partner):
+    visit = VisitFactory()
+    stale = Visit.objects.get(pk=visit.pk)
+    assert visit_sets()[visit.pk] == (set(), set())
+    company = InstitutionFactory(country="KR", kind=Institution.Kind.COMPANY)
+    visit.partners.add(partner, company)
+    assert visit_sets()[visit.pk] == ({"KR", "TR"}, {"company", "university"})
+    stale.notes = "Met the rector"  # a copy read before cannot write its sets back
+    stale.save()
+    assert visit_sets()[visit.pk] == ({"KR", "TR"}, {"company", "university"})
+
+    company.country = "JP"  # a partner's country and kind move every visit it was at
+    company.save()
+    assert visit_sets()[visit.pk] == ({"JP", "TR"}, {"company", "university"})
+    company.visits.remove(visit)  # from the partner's side
+    assert visit_sets()[visit.pk] == ({"TR"}, {"university"})
+    other = VisitFactory()
+    partner.visits.add(other)
+    partner.kind = Institution.Kind.COLLEGE
+    partner.save(update_fields=["kind"])
+    assert visit_sets()[visit.pk] == visit_sets()[other.pk] == ({"TR"}, {"college"})
+    partner.visits.clear()
+    assert visit_sets()[other.pk] == (set(), set())
+    visit.partners.set([company])
+    assert visit_sets()[visit.pk] == ({"JP"}, {"company"})
+    visit.partners.clear()
+    assert visit_sets()[visit.pk] == (set(), set())
+    assert_kept()
+
+
+def test_the_visit_page_and_a_merge_keep_a_visits_partner_sets(client, office_user, agreement, partner):
+    visit = VisitFactory()
+    duplicate = InstitutionFactory(name="Hacettepe Univ.", country="DE", kind=Institution.Kind.COLLEGE)
+    client.force_login(office_user)
+    form = RenderedForm.get(client, reverse("cooperation:visit-edit", args=[visit.pk]))
+    form["partners"] = [str(duplicate.pk)]
+    save(client, form)
+    assert visit_sets()[visit.pk] == ({"DE"}, {"college"})
+
+    institution_merge(duplicate=duplicate, survivor=partner, user=office_user)
+
+    assert visit_sets()[visit.pk] == ({"TR"}, {"university"})
     assert_kept()

@@ -1,8 +1,9 @@
 """The dashboard's partner filters (a country, a region, a kind of partner) read the partner sets
-kept on each agreement (Agreement.partner_countries, .partner_kinds; cooperation/activity.py).
-On a mixed data set, after partners changed country and kind and parties moved, every figure,
-chart, the map and every list are what the rule they replaced gives: an EXISTS over each
-agreement's parties and their partners, each filter of its own party."""
+kept on each agreement and each visit (partner_countries, partner_kinds; cooperation/
+activity.py). On a mixed data set, after partners changed country and kind and parties and
+visits' partners moved, every figure, chart, the map and every list are what the rule they
+replaced gives: an EXISTS over each agreement's parties (each visit's partners) and their
+partners, each filter of its own party."""
 
 import datetime
 from dataclasses import replace
@@ -14,6 +15,7 @@ from agreements.models import Agreement, AgreementParty
 from cooperation.dashboard import selectors
 from cooperation.demo.bulk import Sizes, seed_bulk
 from cooperation.lib.regions import countries_in
+from cooperation.visits.models import Visit
 from partners.models import Institution, Unit
 
 TODAY = datetime.date(2026, 3, 15)
@@ -34,6 +36,23 @@ def agreements_by_parties(*, filters):
     for condition in conditions:
         agreements = agreements.filter(Exists(AgreementParty.objects.filter(condition, agreement=OuterRef("pk"))))
     return agreements
+
+
+def visits_by_partners(*, filters):
+    """The rule before the visits kept their partner sets."""
+    visits = Visit.objects.all()
+    if filters.unit:
+        visits = visits.filter(host_unit__in=selectors.unit_and_children(filters.unit))
+    conditions = []
+    if filters.country:
+        conditions.append(Q(institution__country=filters.country))
+    if filters.region:
+        conditions.append(Q(institution__country__in=countries_in(filters.region)))
+    if filters.partner_kind:
+        conditions.append(Q(institution__kind=filters.partner_kind))
+    for condition in conditions:
+        visits = visits.filter(Exists(Visit.partners.through.objects.filter(condition, visit=OuterRef("pk"))))
+    return visits
 
 
 def map_by_parties(*, filters) -> dict[str, int]:
@@ -58,7 +77,7 @@ def shown(data) -> dict:
 
 @pytest.fixture
 def mixed(db):
-    seed_bulk(Sizes(partners=40, agreements=160, visits=30, participants=200, programs=10), seed=11, today=TODAY)
+    seed_bulk(Sizes(partners=40, agreements=160, visits=300, participants=600, programs=20), seed=11, today=TODAY)
     partners = list(Institution.objects.order_by("pk"))
     # Partners change country and kind, parties move, one is deleted: written after the seeding,
     # through the models, as the pages do.
@@ -69,6 +88,8 @@ def mixed(db):
         party.institution = partners[-1 - party.pk % 5]
         party.save()
     AgreementParty.objects.filter(institution__isnull=False).order_by("-pk").first().delete()
+    for visit in Visit.objects.order_by("pk")[:6]:
+        visit.partners.add(partners[visit.pk % 6])
     return partners
 
 
@@ -91,6 +112,7 @@ def test_every_partner_filter_shows_what_the_parties_say(mixed, monkeypatch):
     kept = [shown(selectors.dashboard_data(filters=filters)) for filters in cases]
     with monkeypatch.context() as patched:
         patched.setattr(selectors, "agreements_filtered", agreements_by_parties)
+        patched.setattr(selectors, "visits_filtered", visits_by_partners)
         before = [shown(selectors.dashboard_data(filters=filters)) for filters in cases]
     for filters, now, then in zip(cases, kept, before, strict=True):
         assert now == then, filters
@@ -98,3 +120,5 @@ def test_every_partner_filter_shows_what_the_parties_say(mixed, monkeypatch):
     # The data set is mixed enough to tell: the filters select different sets, most not empty.
     in_force = [case["figures"][1][1] for case in kept]
     assert sum(1 for count in in_force if count) >= 10 and len(set(in_force)) > 5, in_force
+    visits = [case["figures"][4][1] + case["figures"][5][1] + case["figures"][4][2] for case in kept]
+    assert sum(1 for count in visits if count) >= 5, visits
