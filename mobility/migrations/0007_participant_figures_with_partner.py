@@ -17,8 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="participant",
             index=models.Index(
-                fields=["program", "direction", "kind", "status"],
-                include=("partner_institution",),
+                fields=["program", "direction", "kind", "status", "partner_institution"],
                 name="participant_program_figures",
             ),
         ),
