@@ -63,9 +63,9 @@ _state = threading.local()
 
 @dataclass
 class Touched:
-    """What writes touched: the agreements whose last activity, conditions' uses and partner
-    sets, the partners whose first signing, the agreements whose partner sets alone (those of a
-    saved partner), and the visits whose partner sets, are to be computed again."""
+    """What writes touched: the agreements whose last activity and conditions' uses, the
+    partners whose first signing, the agreements whose partner sets (and then their conditions'
+    uses, which copy them) and the visits whose partner sets are to be computed again."""
 
     agreements: set[int] = field(default_factory=set)
     institutions: set[int] = field(default_factory=set)
@@ -270,7 +270,8 @@ def _refresh_partner_sets(agreement_ids=None, model=Agreement) -> list[int]:
         agreement_ids = sorted({pk for pk in agreement_ids if pk is not None})
         if not agreement_ids:
             return []
-    with transaction.atomic():
+    # No savepoint inside refresh_kept()'s transaction: nothing here to roll back alone.
+    with transaction.atomic(savepoint=False):
         agreements = model.objects.all()
         if agreement_ids is not None:
             agreements = agreements.filter(pk__in=agreement_ids)
@@ -379,7 +380,7 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
             changed += refresh_first_signed(touched.institutions)  # locks them
         # Not an agreement being deleted: its conditions' uses are already gone (deleted with
         # them, before the rows that send the signals here), and so is its row.
-        moved = _refresh_partner_sets((touched.agreements | touched.partnered) - _being_deleted())
+        moved = _refresh_partner_sets(touched.partnered - _being_deleted())
         # The conditions' uses copy the partner sets: those of the agreements whose sets moved too.
         uses_of = (touched.agreements - _being_deleted()) | set(moved)
         if uses_of:
@@ -410,12 +411,14 @@ def _touched(model, pks) -> Touched:
     if not pks:
         return Touched()
     if model is Agreement:
-        # Its signing day and status move its partners' first signing.
+        # Its signing day and status move its partners' first signing; its partner sets are
+        # computed again in case the save wrote back what it held in memory.
         parties = AgreementParty.objects.filter(agreement_id__in=pks)
-        return Touched(set(pks), _ids(parties.values_list("institution_id", flat=True)))
+        return Touched(set(pks), _ids(parties.values_list("institution_id", flat=True)), partnered=set(pks))
     if model is AgreementParty:
         rows = list(AgreementParty.objects.filter(pk__in=pks).values_list("agreement_id", "institution_id"))
-        return Touched(_ids(row[0] for row in rows), _ids(row[1] for row in rows))
+        agreements = _ids(row[0] for row in rows)
+        return Touched(agreements, _ids(row[1] for row in rows), partnered=agreements)
     if model is Institution:
         # Its country or kind moves the partner sets of the agreements it is a party to and of
         # the visits it was at.
