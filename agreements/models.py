@@ -262,10 +262,18 @@ class Agreement(models.Model):
     # The latest day of mobility or a visit under it (planned ones too): computed from those
     # records whenever one of them is written (cooperation/activity.py), never entered.
     last_activity_on = models.DateField(_("last activity"), null=True, blank=True, editable=False)
+    # The countries and the kinds of its partners (the institutions that are parties to it), each
+    # a set kept as the keys of a JSON object ({"KZ": true}): the dashboard's partner filters ask
+    # `has_any_keys`, which every database answers (PostgreSQL from a GIN index), instead of
+    # searching each agreement's parties. Computed by cooperation/activity.py, never entered.
+    partner_countries = models.JSONField(_("partners' countries"), default=dict, blank=True, editable=False)
+    partner_kinds = models.JSONField(_("partners' kinds"), default=dict, blank=True, editable=False)
 
     # Not in the history: it is no one's edit. (simple-history then cannot record a change made
     # from the agreement's side of a visit's agreements_signed; the visit's side is the one used.)
-    history = HistoricalRecords(m2m_fields=[areas], excluded_fields=["last_activity_on"])
+    history = HistoricalRecords(
+        m2m_fields=[areas], excluded_fields=["last_activity_on", "partner_countries", "partner_kinds"]
+    )
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
@@ -804,6 +812,10 @@ class QuotaUse(models.Model):
     # here so that the first rows come in order from the index alone.
     ever_signed = models.BooleanField(_("agreement signed"), editable=False)
     agreement_title = models.CharField(_("agreement"), max_length=300, editable=False)
+    # The agreement's partner sets (Agreement.partner_countries, .partner_kinds), copied so that
+    # the dashboard filtered by a partner counts a year's unused places from these rows alone.
+    partner_countries = models.JSONField(_("partners' countries"), default=dict, editable=False)
+    partner_kinds = models.JSONField(_("partners' kinds"), default=dict, editable=False)
 
     class Meta:
         verbose_name = _("use of a cooperation condition")

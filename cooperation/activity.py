@@ -10,7 +10,12 @@ computed from the records whenever a write moves it:
   (partners.models.partner_by_condition) compares a column instead of searching its parties;
 - a condition's use in each academic year of its span (QuotaUse): the participants recorded for
   it and the places left, so that the dashboard's unused quotas come from an index instead of
-  counting every participant of the year.
+  counting every participant of the year;
+- an agreement's partners' countries and kinds (Agreement.partner_countries, .partner_kinds):
+  the country and the kind of every institution that is a party to it, so that the dashboard's
+  partner filters (a country, a region, a kind) test a column of the agreement instead of
+  searching its parties and their institutions; copied onto its conditions' uses; and a
+  visit's likewise (Visit.partner_countries, .partner_kinds), of the partners it was with.
 
 What counts as activity, here and nowhere else:
 - a participant, not withdrawn, of a program resting on the agreement: the day they start or,
@@ -26,7 +31,9 @@ When they are computed again (the invalidation rules, all in this module):
   was a party of a written agreement party or agreement (its first signing), in the write's
   transaction (`connect()`; the import, the merge, the admin, the demo loader and the entry
   pages all write through save() and the related managers); a saved partner is computed again
-  too, in case it wrote back a value read before;
+  too, in case it wrote back a value read before, and so are the partner sets of the agreements
+  it is a party to and of the visits it was at (its country or kind may have changed); a saved
+  visit and a visit's partners changed move the visit's;
 - writes that send no signals call `refresh_kept()` themselves: `seed_bulk` for everything,
   the backup restore likewise after loading (`recomputed_at_the_end()`);
 - `manage.py refresh_kept` computes everything afresh (after a manual fix in SQL).
@@ -56,21 +63,31 @@ _state = threading.local()
 
 @dataclass
 class Touched:
-    """What writes touched: the agreements whose last activity and conditions' uses, and the
-    partners whose first signing, are to be computed again."""
+    """What writes touched: the agreements whose last activity and conditions' uses, the
+    partners whose first signing, the agreements whose partner sets (and then their conditions'
+    uses, which copy them) and the visits whose partner sets are to be computed again."""
 
     agreements: set[int] = field(default_factory=set)
     institutions: set[int] = field(default_factory=set)
+    partnered: set[int] = field(default_factory=set)
+    visits: set[int] = field(default_factory=set)
 
     def __or__(self, other: "Touched") -> "Touched":
-        return Touched(self.agreements | other.agreements, self.institutions | other.institutions)
+        return Touched(
+            self.agreements | other.agreements,
+            self.institutions | other.institutions,
+            self.partnered | other.partnered,
+            self.visits | other.visits,
+        )
 
     def update(self, other: "Touched") -> None:
         self.agreements |= other.agreements
         self.institutions |= other.institutions
+        self.partnered |= other.partnered
+        self.visits |= other.visits
 
     def __bool__(self) -> bool:
-        return bool(self.agreements or self.institutions)
+        return bool(self.agreements or self.institutions or self.partnered or self.visits)
 
 
 def _in_progress() -> list:
@@ -198,14 +215,92 @@ def refresh_first_signed(institution_ids=None) -> int:
     return sum(len(pks) for pks in changed.values())
 
 
+# An agreement's partners' countries and kinds
+
+
+def partner_sets_by_agreement(agreement_ids=None) -> dict[int, tuple[dict, dict]]:
+    """{agreement id: (its partners' countries, their kinds)}, each a set as the keys of a dict
+    ({"KZ": True}, the form kept on the agreement), for these agreements (all when None); an
+    agreement without a partner is left out. One query."""
+    parties = AgreementParty.objects.filter(institution__isnull=False)
+    if agreement_ids is not None:
+        parties = parties.filter(agreement_id__in=list(agreement_ids))
+    return _partner_sets(parties.values_list("agreement_id", "institution__country", "institution__kind"))
+
+
+def partner_sets_by_visit(visit_ids=None) -> dict[int, tuple[dict, dict]]:
+    """{visit id: (its partners' countries, their kinds)}, as partner_sets_by_agreement()."""
+    links = Visit.partners.through.objects.all()
+    if visit_ids is not None:
+        links = links.filter(visit_id__in=list(visit_ids))
+    return _partner_sets(links.values_list("visit_id", "institution__country", "institution__kind"))
+
+
+def _partner_sets(rows) -> dict[int, tuple[dict, dict]]:
+    sets: dict[int, tuple[dict, dict]] = {}
+    for pk, country, kind in rows.distinct().order_by():
+        countries, kinds = sets.setdefault(pk, ({}, {}))
+        if country:
+            countries[str(country)] = True
+        if kind:
+            kinds[kind] = True
+    return sets
+
+
+def _set_key(value: dict | None) -> tuple:
+    return tuple(sorted(value or {}))
+
+
+def refresh_partner_sets(agreement_ids=None) -> int:
+    """Compute the partner sets of these agreements (all when None) and store them where they
+    differ; how many changed."""
+    return len(_refresh_partner_sets(agreement_ids))
+
+
+def refresh_visit_partner_sets(visit_ids=None) -> int:
+    """The same for these visits (all when None)."""
+    return len(_refresh_partner_sets(visit_ids, model=Visit))
+
+
+def _refresh_partner_sets(agreement_ids=None, model=Agreement) -> list[int]:
+    """refresh_partner_sets(), saying which agreements (or visits, with model=Visit) changed.
+    Read after refresh_kept() has locked the agreements and the partners a write touched, so
+    that a partner's country changed at the same moment is read as committed."""
+    if agreement_ids is not None:
+        agreement_ids = sorted({pk for pk in agreement_ids if pk is not None})
+        if not agreement_ids:
+            return []
+    # No savepoint inside refresh_kept()'s transaction: nothing here to roll back alone.
+    with transaction.atomic(savepoint=False):
+        agreements = model.objects.all()
+        if agreement_ids is not None:
+            agreements = agreements.filter(pk__in=agreement_ids)
+        stored = agreements.values_list("pk", "partner_countries", "partner_kinds").order_by()
+        computed = (partner_sets_by_agreement if model is Agreement else partner_sets_by_visit)(agreement_ids)
+        changed: dict[tuple, list[int]] = {}
+        for pk, countries, kinds in stored:
+            new_countries, new_kinds = computed.get(pk, ({}, {}))
+            if _set_key(countries) != _set_key(new_countries) or _set_key(kinds) != _set_key(new_kinds):
+                changed.setdefault((_set_key(new_countries), _set_key(new_kinds)), []).append(pk)
+        # One UPDATE per distinct pair of sets (a few hundred at most), as _store_changed does.
+        for (countries, kinds), pks in changed.items():
+            for start in range(0, len(pks), BATCH_SIZE):
+                model.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
+                    partner_countries=dict.fromkeys(countries, True), partner_kinds=dict.fromkeys(kinds, True)
+                )
+    return [pk for pks in changed.values() for pk in pks]
+
+
 # A condition's use in each academic year
 
 
-def quota_uses_of(agreement_ids=None) -> dict[tuple[int, str], tuple[int, int, bool, str]]:
+def quota_uses_of(agreement_ids=None) -> dict[tuple[int, str], tuple]:
     """{(condition id, academic year): (participants recorded, places left, agreement ever
-    signed, agreement title)} for every academic year of every condition of these agreements (all when None).
-    Recorded for a condition in a year: participants not withdrawn, in a program of that year
-    resting on its agreement, of its direction and category. Two grouped queries."""
+    signed, agreement title, its partners' countries, their kinds)} for every academic year of
+    every condition of these agreements (all when None), the partner sets as stored on the
+    agreement (computed before, refresh_kept()). Recorded for a condition in a year:
+    participants not withdrawn, in a program of that year resting on its agreement, of its
+    direction and category. Two grouped queries."""
     participants = Participant.objects.active().filter(program__agreement__isnull=False)
     quotas = Quota.objects.all()
     if agreement_ids is not None:
@@ -221,12 +316,14 @@ def quota_uses_of(agreement_ids=None) -> dict[tuple[int, str], tuple[int, int, b
     }
     uses = {}
     fields = ("pk", "agreement_id", "direction", "category", "first_academic_year", "last_academic_year", "places")
-    rows = quotas.values_list(*fields, "agreement__status", "agreement__title").order_by()
-    for pk, agreement_id, direction, category, first, last, places, status, title in rows:
+    agreement = ("agreement__status", "agreement__title", "agreement__partner_countries", "agreement__partner_kinds")
+    rows = quotas.values_list(*fields, *agreement).order_by()
+    for pk, agreement_id, direction, category, first, last, places, status, title, countries, kinds in rows:
         for start in range(int(first[:4]), int(last[:4]) + 1):
             year = f"{start}/{start + 1}"
             count = recorded.get((agreement_id, year, direction, category), 0)
-            uses[(pk, year)] = (count, places - count, status not in Agreement.UNSIGNED, title)
+            signed = status not in Agreement.UNSIGNED
+            uses[(pk, year)] = (count, places - count, signed, title, _set_key(countries), _set_key(kinds))
     return uses
 
 
@@ -237,9 +334,9 @@ def refresh_quota_uses(agreement_ids=None) -> int:
     stored_rows = QuotaUse.objects.all()
     if agreement_ids is not None:
         stored_rows = stored_rows.filter(quota__agreement_id__in=list(agreement_ids))
-    values = ("recorded", "unused", "ever_signed", "agreement_title")
+    values = ("recorded", "unused", "ever_signed", "agreement_title", "partner_countries", "partner_kinds")
     stored = {
-        (quota_id, year): (pk, *kept)
+        (quota_id, year): (pk, *kept[:4], _set_key(kept[4]), _set_key(kept[5]))
         for pk, quota_id, year, *kept in stored_rows.values_list("pk", "quota_id", "academic_year", *values).order_by()
     }
     gone = [row[0] for key, row in stored.items() if key not in uses]
@@ -249,16 +346,22 @@ def refresh_quota_uses(agreement_ids=None) -> int:
     new = []
     for (quota_id, year), kept in uses.items():
         if (quota_id, year) not in stored:
-            new.append(QuotaUse(quota_id=quota_id, academic_year=year, **dict(zip(values, kept, strict=True))))
+            new.append(QuotaUse(quota_id=quota_id, academic_year=year, **_quota_use_fields(values, kept)))
         elif stored[(quota_id, year)][1:] != kept:
             changed.setdefault(kept, []).append(stored[(quota_id, year)][0])
     QuotaUse.objects.bulk_create(new, batch_size=BATCH_SIZE)
     for kept, pks in changed.items():
         for start in range(0, len(pks), BATCH_SIZE):
-            QuotaUse.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
-                **dict(zip(values, kept, strict=True))
-            )
+            QuotaUse.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(**_quota_use_fields(values, kept))
     return len(gone) + len(new) + sum(len(pks) for pks in changed.values())
+
+
+def _quota_use_fields(names, kept: tuple) -> dict:
+    """A use's kept values as its fields: the partner sets (sorted tuples, to compare) as dicts."""
+    fields = dict(zip(names, kept, strict=True))
+    fields["partner_countries"] = dict.fromkeys(fields["partner_countries"], True)
+    fields["partner_kinds"] = dict.fromkeys(fields["partner_kinds"], True)
+    return fields
 
 
 def refresh_kept(touched: "Touched | None" = None) -> int:
@@ -267,16 +370,24 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
     order, so that two writes cannot deadlock on them); how many rows changed."""
     with transaction.atomic():
         if touched is None:
-            return refresh_last_activity() + refresh_quota_uses() + refresh_first_signed()
+            # The partner sets before the conditions' uses, which copy them.
+            changed = refresh_last_activity() + refresh_first_signed() + refresh_partner_sets()
+            return changed + refresh_quota_uses() + refresh_visit_partner_sets()
         changed = 0
         if touched.agreements:
             changed += refresh_last_activity(touched.agreements)  # locks them
-            # Not the conditions of an agreement being deleted: their uses are already gone
-            # (deleted with them, before the rows that send the signals here).
-            changed += refresh_quota_uses(touched.agreements - _being_deleted())
         if touched.institutions:
-            changed += refresh_first_signed(touched.institutions)
-        return changed
+            changed += refresh_first_signed(touched.institutions)  # locks them
+        # Not an agreement being deleted: its conditions' uses are already gone (deleted with
+        # them, before the rows that send the signals here), and so is its row.
+        moved = _refresh_partner_sets(touched.partnered - _being_deleted())
+        # The conditions' uses copy the partner sets: those of the agreements whose sets moved too.
+        uses_of = (touched.agreements - _being_deleted()) | set(moved)
+        if uses_of:
+            changed += refresh_quota_uses(uses_of)
+        if touched.visits:
+            changed += refresh_visit_partner_sets(touched.visits)
+        return changed + len(moved)
 
 
 # What a written row touches (as the database holds it at the moment of asking)
@@ -287,7 +398,8 @@ def _touched_by_visits(visit_ids) -> set[int]:
     partnered = AgreementParty.objects.filter(
         institution__in=Visit.partners.through.objects.filter(visit_id__in=visit_ids).values("institution_id")
     ).values_list("agreement_id")
-    return {pk for (pk,) in signed.union(partnered)}
+    # Unordered: SQLite refuses an ORDER BY (the parties' default one) inside a UNION.
+    return {pk for (pk,) in signed.order_by().union(partnered.order_by())}
 
 
 def _ids(rows) -> set[int]:
@@ -299,20 +411,27 @@ def _touched(model, pks) -> Touched:
     if not pks:
         return Touched()
     if model is Agreement:
-        # Its signing day and status move its partners' first signing.
+        # Its signing day and status move its partners' first signing; its partner sets are
+        # computed again in case the save wrote back what it held in memory.
         parties = AgreementParty.objects.filter(agreement_id__in=pks)
-        return Touched(set(pks), _ids(parties.values_list("institution_id", flat=True)))
+        return Touched(set(pks), _ids(parties.values_list("institution_id", flat=True)), partnered=set(pks))
     if model is AgreementParty:
         rows = list(AgreementParty.objects.filter(pk__in=pks).values_list("agreement_id", "institution_id"))
-        return Touched(_ids(row[0] for row in rows), _ids(row[1] for row in rows))
+        agreements = _ids(row[0] for row in rows)
+        return Touched(agreements, _ids(row[1] for row in rows), partnered=agreements)
     if model is Institution:
-        return Touched(institutions=set(pks))
+        # Its country or kind moves the partner sets of the agreements it is a party to and of
+        # the visits it was at.
+        parties = AgreementParty.objects.filter(institution_id__in=pks).values_list("agreement_id", flat=True)
+        visits = Visit.partners.through.objects.filter(institution_id__in=pks).values_list("visit_id", flat=True)
+        return Touched(institutions=set(pks), partnered=_ids(parties), visits=_ids(visits))
     if model is Participant:
         rows = Participant.objects.filter(pk__in=pks).values_list("program__agreement_id", flat=True)
     elif model is Program or model is Quota:
         rows = model.objects.filter(pk__in=pks).values_list("agreement_id", flat=True)
     elif model is Visit:
-        return Touched(_touched_by_visits(pks))
+        # Its own partner sets too: a save writes back what the visit held in memory.
+        return Touched(_touched_by_visits(pks), visits=set(pks))
     else:
         return Touched()
     return Touched(_ids(rows))
@@ -325,7 +444,7 @@ WATCHED = (Agreement, AgreementParty, Institution, Participant, Program, Quota, 
 # e-mail, a visit's notes) is passed by when the save names its fields.
 MOVING_FIELDS = {
     AgreementParty: {"agreement", "institution"},
-    Institution: {"first_signed_on"},
+    Institution: {"first_signed_on", "country", "kind"},
     Participant: {"program", "status", "starts_on", "direction", "quota_category"},
     Program: {"agreement", "academic_year"},
     Quota: {"agreement", "direction", "category", "first_academic_year", "last_academic_year", "places"},
@@ -409,18 +528,21 @@ def _around_links(sender, instance, action, reverse, model, pk_set, **kwargs):
         if visit_ids is None:
             accessor = "visits" if sender is Visit.partners.through else "signing_visits"
             visit_ids = list(getattr(instance, accessor).values_list("pk", flat=True))
-        touched = _touched_by_visits(visit_ids)
+        agreements = _touched_by_visits(visit_ids)
         if isinstance(instance, Agreement):
-            touched.add(instance.pk)
+            agreements.add(instance.pk)
     else:
-        touched = _touched_by_visits([instance.pk])
+        visit_ids = [instance.pk]
+        agreements = _touched_by_visits(visit_ids)
         if sender is Visit.agreements_signed.through:
-            touched |= set(pk_set or ())
+            agreements |= set(pk_set or ())
+    # A visit's partners changed: its partner sets.
+    touched = Touched(agreements, visits=set(visit_ids) if sender is Visit.partners.through else set())
     key = (sender, instance.pk, id(instance), "links")
     if action.startswith("pre_"):
         _before()[key] = touched
     elif action.startswith("post_"):
-        _changes(Touched(_before().pop(key, set()) | touched))
+        _changes(_before().pop(key, Touched()) | touched)
 
 
 @contextlib.contextmanager

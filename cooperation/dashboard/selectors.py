@@ -18,7 +18,20 @@ import functools
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Window
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import TruncQuarter, TruncYear
 from django.urls import reverse
 from django.utils import timezone
@@ -161,12 +174,27 @@ def partners_filtered(*, filters: DashboardFilters):
     return partners
 
 
+def _partner_set_conditions(filters: DashboardFilters) -> list[Q]:
+    """The partner filters as tests of the partner sets kept on an agreement or a visit
+    (cooperation/activity.py), or copied onto an agreement's conditions' uses: the same rule as
+    asking its parties or partners, each filter of its own party or partner."""
+    conditions = []
+    if filters.country:
+        conditions.append(Q(partner_countries__has_key=filters.country))
+    if filters.region:
+        region = countries_in(filters.region)
+        conditions.append(Q(partner_countries__has_any_keys=region) if region else Q(pk__in=[]))
+    if filters.partner_kind:
+        conditions.append(Q(partner_kinds__has_key=filters.partner_kind))
+    return conditions
+
+
 def agreements_filtered(*, filters: DashboardFilters):
     agreements = Agreement.objects.all()
     if filters.unit:
         agreements = agreements.filter(responsible_unit__in=unit_and_children(filters.unit))
-    for condition in _institution_conditions(filters, "institution__"):
-        agreements = agreements.filter(Exists(AgreementParty.objects.filter(condition, agreement=OuterRef("pk"))))
+    for condition in _partner_set_conditions(filters):
+        agreements = agreements.filter(condition)
     return agreements
 
 
@@ -174,8 +202,8 @@ def visits_filtered(*, filters: DashboardFilters):
     visits = Visit.objects.all()
     if filters.unit:
         visits = visits.filter(host_unit__in=unit_and_children(filters.unit))
-    for condition in _institution_conditions(filters, "institution__"):
-        visits = visits.filter(Exists(Visit.partners.through.objects.filter(condition, visit=OuterRef("pk"))))
+    for condition in _partner_set_conditions(filters):
+        visits = visits.filter(condition)
     return visits
 
 
@@ -538,26 +566,22 @@ def chart_partners_by_country(*, filters: DashboardFilters) -> Chart:
 
 def map_agreements_in_force(*, filters: DashboardFilters) -> dict:
     """{country code: {"name", "value", "url"}}: agreements in force with a partner there."""
-    rows = (
-        AgreementParty.objects.filter(
-            institution__isnull=False,
-            agreement__in=agreements_filtered(filters=filters).in_force(filters.as_of),
-        )
-        .values("institution__country")
-        .annotate(total=Count("agreement", distinct=True))
-        .order_by()
-    )
+    in_force = agreements_filtered(filters=filters).in_force(filters.as_of)
+    if connection.vendor == "postgresql":
+        # Each agreement's kept countries (cooperation/activity.py), one row per country: one
+        # pass over the agreements in force, without their parties and partners.
+        countries_of = Func(F("partner_countries"), function="jsonb_object_keys", output_field=CharField())
+        rows = in_force.annotate(country=countries_of).values_list("country").annotate(total=Count("pk"))
+    else:  # no set-returning function over JSON in the ORM elsewhere: the parties' partners
+        parties = AgreementParty.objects.filter(institution__isnull=False, agreement__in=in_force)
+        rows = parties.values_list("institution__country").annotate(total=Count("agreement", distinct=True))
     return {
-        row["institution__country"]: {
-            "name": str(countries.name(row["institution__country"])),
-            "value": row["total"],
-            "url": _agreement_url(
-                filters,
-                state="in_force",
-                **{**filters.as_of_param("on"), "country": row["institution__country"]},
-            ),
+        country: {
+            "name": str(countries.name(country)),
+            "value": total,
+            "url": _agreement_url(filters, state="in_force", **{**filters.as_of_param("on"), "country": country}),
         }
-        for row in rows
+        for country, total in rows.order_by()
     }
 
 
@@ -651,11 +675,13 @@ def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
     # says when they are computed, with the agreement's title to order by): the first rows come
     # from its index in order, stopping at the fifteenth, and their number from the index alone,
     # in a subquery run once (a window count would read every row of the year).
-    uses = _narrowed_to(
-        QuotaUse.objects.filter(academic_year=filters.academic_year, unused__gt=0, ever_signed=True),
-        "quota__agreement",
-        agreements_filtered(filters=filters),
-    )
+    # The partner filters test the agreement's partner sets copied onto the use: the year's
+    # uses alone are read, not every agreement.
+    uses = QuotaUse.objects.filter(academic_year=filters.academic_year, unused__gt=0, ever_signed=True)
+    for condition in _partner_set_conditions(filters):
+        uses = uses.filter(condition)
+    if filters.unit:
+        uses = uses.filter(quota__agreement__responsible_unit__in=unit_and_children(filters.unit))
     counted = uses.order_by().annotate(total=Func(F("pk"), function="COUNT", output_field=IntegerField()))
     first = list(
         uses.select_related("quota__agreement")

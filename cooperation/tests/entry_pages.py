@@ -28,8 +28,9 @@ STAMPED = {"updated_at", "search_text", "name_keys"}
 # A column rebuilt from other rows: a partner's search text takes its name variants, so changing,
 # adding or removing a variant also changes the partner's row there (InstitutionName.save()); an
 # agreement's last activity follows its programs, participants and visits, a partner's first
-# signing its agreements, and a condition's uses its participants (cooperation/activity.py).
-REBUILT = {"search_text", "name_keys", "last_activity_on", "first_signed_on"}
+# signing its agreements, a condition's uses its participants, and an agreement's partner sets
+# its parties' partners (cooperation/activity.py).
+REBUILT = {"search_text", "name_keys", "last_activity_on", "first_signed_on", "partner_countries", "partner_kinds"}
 REBUILT_TABLES = {"agreements.QuotaUse"}
 MANAGEMENT = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$")
 ROW = re.compile(r"^(?P<prefix>[a-z_]+)-(?P<index>\d+)-(?P<field>\w+)$")

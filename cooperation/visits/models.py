@@ -95,8 +95,15 @@ class Visit(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Its partners' countries and kinds, as an agreement keeps its own (Agreement.partner_countries):
+    # the dashboard's partner filters test these instead of searching every visit's partners.
+    # Computed by cooperation/activity.py, never entered, and no one's edit (not in the history).
+    partner_countries = models.JSONField(_("partners' countries"), default=dict, blank=True, editable=False)
+    partner_kinds = models.JSONField(_("partners' kinds"), default=dict, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[partners, agreements_signed])
+    history = HistoricalRecords(
+        m2m_fields=[partners, agreements_signed], excluded_fields=["partner_countries", "partner_kinds"]
+    )
     objects = VisitQuerySet.as_manager()
 
     class Meta:

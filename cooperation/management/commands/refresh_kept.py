@@ -1,6 +1,6 @@
 """`python manage.py refresh_kept`: everything cooperation/activity.py keeps (the agreements' last
-activity, the partners' first signing, the conditions' uses) computed afresh from the records,
-e.g. after rows were changed by hand in SQL."""
+activity and partners' countries and kinds, the partners' first signing, the conditions' uses)
+computed afresh from the records, e.g. after rows were changed by hand in SQL."""
 
 from django.core.management.base import BaseCommand
 
@@ -9,7 +9,10 @@ from cooperation.dashboard.cache import records_changed
 
 
 class Command(BaseCommand):
-    help = "Compute afresh what is kept from the records: last activity, first signing, conditions' uses."
+    help = (
+        "Compute afresh what is kept from the records: last activity, partners' countries and kinds, "
+        "first signing, conditions' uses."
+    )
 
     def handle(self, *args, **options):
         changed = refresh_kept()
