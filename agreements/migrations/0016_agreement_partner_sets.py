@@ -1,14 +1,6 @@
 from django.db import migrations, models
 
-from cooperation.lib.migrations import PostgreSQLOnlySQL
-
-
-def gin_index(name: str, column: str) -> PostgreSQLOnlySQL:
-    # jsonb_ops (the default operator class) serves `?|`, which has_any_keys is on PostgreSQL.
-    return PostgreSQLOnlySQL(
-        sql=f'CREATE INDEX IF NOT EXISTS "{name}" ON "agreements_agreement" USING gin ("{column}")',
-        reverse_sql=f'DROP INDEX IF EXISTS "{name}"',
-    )
+from cooperation.lib.migrations import json_keys_index
 
 
 class Migration(migrations.Migration):
@@ -38,6 +30,6 @@ class Migration(migrations.Migration):
             field=models.JSONField(default=dict, editable=False, verbose_name="partners' kinds"),
         ),
         # The dashboard's partner filters (has_any_keys) on PostgreSQL; elsewhere nothing.
-        gin_index("agreement_partner_countries_gin", "partner_countries"),
-        gin_index("agreement_partner_kinds_gin", "partner_kinds"),
+        json_keys_index("agreement_partner_countries_gin", "agreements_agreement", "partner_countries"),
+        json_keys_index("agreement_partner_kinds_gin", "agreements_agreement", "partner_kinds"),
     ]

@@ -24,3 +24,12 @@ def trigram_index(name: str, table: str, expression: str) -> PostgreSQLOnlySQL:
         sql=f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ({expression} gin_trgm_ops)',
         reverse_sql=f'DROP INDEX IF EXISTS "{name}"',
     )
+
+
+def json_keys_index(name: str, table: str, column: str) -> PostgreSQLOnlySQL:
+    """A GIN index on a JSON column with the default operator class (jsonb_ops), which serves
+    `?` and `?|`: `has_key` and `has_any_keys` on the keys of a set kept as a JSON object."""
+    return PostgreSQLOnlySQL(
+        sql=f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{column}")',
+        reverse_sql=f'DROP INDEX IF EXISTS "{name}"',
+    )

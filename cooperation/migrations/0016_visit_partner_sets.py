@@ -1,14 +1,6 @@
 from django.db import migrations, models
 
-from cooperation.lib.migrations import PostgreSQLOnlySQL
-
-
-def gin_index(name: str, column: str) -> PostgreSQLOnlySQL:
-    # jsonb_ops (the default operator class) serves `?` and `?|`: has_key and has_any_keys.
-    return PostgreSQLOnlySQL(
-        sql=f'CREATE INDEX IF NOT EXISTS "{name}" ON "cooperation_visit" USING gin ("{column}")',
-        reverse_sql=f'DROP INDEX IF EXISTS "{name}"',
-    )
+from cooperation.lib.migrations import json_keys_index
 
 
 def compute(apps, schema_editor):
@@ -35,7 +27,7 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="partners' kinds"),
         ),
         # The dashboard's partner filters on PostgreSQL; elsewhere nothing.
-        gin_index("visit_partner_countries_gin", "partner_countries"),
-        gin_index("visit_partner_kinds_gin", "partner_kinds"),
+        json_keys_index("visit_partner_countries_gin", "cooperation_visit", "partner_countries"),
+        json_keys_index("visit_partner_kinds_gin", "cooperation_visit", "partner_kinds"),
         migrations.RunPython(compute, migrations.RunPython.noop, elidable=True),
     ]
