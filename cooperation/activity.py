@@ -45,6 +45,7 @@ import contextlib
 import datetime
 import threading
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
@@ -73,21 +74,21 @@ class Touched:
     visits: set[int] = field(default_factory=set)
 
     def __or__(self, other: "Touched") -> "Touched":
-        return Touched(
-            self.agreements | other.agreements,
-            self.institutions | other.institutions,
-            self.partnered | other.partnered,
-            self.visits | other.visits,
-        )
+        combined = Touched()
+        combined.update(self)
+        combined.update(other)
+        return combined
 
     def update(self, other: "Touched") -> None:
-        self.agreements |= other.agreements
-        self.institutions |= other.institutions
-        self.partnered |= other.partnered
-        self.visits |= other.visits
+        for name in self._names():
+            getattr(self, name).update(getattr(other, name))
 
     def __bool__(self) -> bool:
-        return bool(self.agreements or self.institutions or self.partnered or self.visits)
+        return any(getattr(self, name) for name in self._names())
+
+    @classmethod
+    def _names(cls) -> list[str]:
+        return [each.name for each in dataclass_fields(cls)]
 
 
 def _in_progress() -> list:
@@ -254,29 +255,30 @@ def _set_key(value: dict | None) -> tuple:
 def refresh_partner_sets(agreement_ids=None) -> int:
     """Compute the partner sets of these agreements (all when None) and store them where they
     differ; how many changed."""
-    return len(_refresh_partner_sets(agreement_ids))
+    return len(_refresh_partner_sets(Agreement, partner_sets_by_agreement, agreement_ids))
 
 
 def refresh_visit_partner_sets(visit_ids=None) -> int:
     """The same for these visits (all when None)."""
-    return len(_refresh_partner_sets(visit_ids, model=Visit))
+    return len(_refresh_partner_sets(Visit, partner_sets_by_visit, visit_ids))
 
 
-def _refresh_partner_sets(agreement_ids=None, model=Agreement) -> list[int]:
-    """refresh_partner_sets(), saying which agreements (or visits, with model=Visit) changed.
-    Read after refresh_kept() has locked the agreements and the partners a write touched, so
-    that a partner's country changed at the same moment is read as committed."""
-    if agreement_ids is not None:
-        agreement_ids = sorted({pk for pk in agreement_ids if pk is not None})
-        if not agreement_ids:
+def _refresh_partner_sets(model, compute, ids=None) -> list[int]:
+    """The partner sets of these rows of `model` (an agreement or a visit; all when None), as
+    `compute` gives them, stored where they differ; which rows changed. Read after
+    refresh_kept() has locked the agreements and the partners a write touched, so that a
+    partner's country changed at the same moment is read as committed."""
+    if ids is not None:
+        ids = sorted({pk for pk in ids if pk is not None})
+        if not ids:
             return []
     # No savepoint inside refresh_kept()'s transaction: nothing here to roll back alone.
     with transaction.atomic(savepoint=False):
-        agreements = model.objects.all()
-        if agreement_ids is not None:
-            agreements = agreements.filter(pk__in=agreement_ids)
-        stored = agreements.values_list("pk", "partner_countries", "partner_kinds").order_by()
-        computed = (partner_sets_by_agreement if model is Agreement else partner_sets_by_visit)(agreement_ids)
+        rows = model.objects.all()
+        if ids is not None:
+            rows = rows.filter(pk__in=ids)
+        stored = rows.values_list("pk", "partner_countries", "partner_kinds").order_by()
+        computed = compute(ids)
         changed: dict[tuple, list[int]] = {}
         for pk, countries, kinds in stored:
             new_countries, new_kinds = computed.get(pk, ({}, {}))
@@ -380,9 +382,10 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
             changed += refresh_first_signed(touched.institutions)  # locks them
         # Not an agreement being deleted: its conditions' uses are already gone (deleted with
         # them, before the rows that send the signals here), and so is its row.
-        moved = _refresh_partner_sets(touched.partnered - _being_deleted())
+        deleting = _being_deleted()
+        moved = _refresh_partner_sets(Agreement, partner_sets_by_agreement, touched.partnered - deleting)
         # The conditions' uses copy the partner sets: those of the agreements whose sets moved too.
-        uses_of = (touched.agreements - _being_deleted()) | set(moved)
+        uses_of = (touched.agreements - deleting) | set(moved)
         if uses_of:
             changed += refresh_quota_uses(uses_of)
         if touched.visits:
