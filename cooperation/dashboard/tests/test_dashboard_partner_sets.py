@@ -21,11 +21,9 @@ from partners.models import Institution, Unit
 TODAY = datetime.date(2026, 3, 15)
 
 
-def agreements_by_parties(*, filters):
-    """The rule before the partner sets were kept."""
-    agreements = Agreement.objects.all()
-    if filters.unit:
-        agreements = agreements.filter(responsible_unit__in=selectors.unit_and_children(filters.unit))
+def partner_conditions(filters) -> list[Q]:
+    """The partner filters as conditions on a party's or a visit link's institution, each on a
+    row of its own (the rule before the partner sets were kept)."""
     conditions = []
     if filters.country:
         conditions.append(Q(institution__country=filters.country))
@@ -33,7 +31,15 @@ def agreements_by_parties(*, filters):
         conditions.append(Q(institution__country__in=countries_in(filters.region)))
     if filters.partner_kind:
         conditions.append(Q(institution__kind=filters.partner_kind))
-    for condition in conditions:
+    return conditions
+
+
+def agreements_by_parties(*, filters):
+    """The rule before the partner sets were kept."""
+    agreements = Agreement.objects.all()
+    if filters.unit:
+        agreements = agreements.filter(responsible_unit__in=selectors.unit_and_children(filters.unit))
+    for condition in partner_conditions(filters):
         agreements = agreements.filter(Exists(AgreementParty.objects.filter(condition, agreement=OuterRef("pk"))))
     return agreements
 
@@ -43,14 +49,7 @@ def visits_by_partners(*, filters):
     visits = Visit.objects.all()
     if filters.unit:
         visits = visits.filter(host_unit__in=selectors.unit_and_children(filters.unit))
-    conditions = []
-    if filters.country:
-        conditions.append(Q(institution__country=filters.country))
-    if filters.region:
-        conditions.append(Q(institution__country__in=countries_in(filters.region)))
-    if filters.partner_kind:
-        conditions.append(Q(institution__kind=filters.partner_kind))
-    for condition in conditions:
+    for condition in partner_conditions(filters):
         visits = visits.filter(Exists(Visit.partners.through.objects.filter(condition, visit=OuterRef("pk"))))
     return visits
 
