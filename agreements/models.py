@@ -330,6 +330,9 @@ class Agreement(models.Model):
             models.Index(fields=["expires_on"], name="agreement_expires"),
             # Agreement.objects.expiring() and the reminder sweep: status first, then the date.
             models.Index(fields=["status", "expires_on"], name="agreement_status_expires"),
+            # The dashboard's agreements in force on a day: those that came in force in its month
+            # (cooperation/dashboard/tallies.py reads the months before from its tallies).
+            models.Index(fields=["status", "valid_from"], name="agreement_status_valid_from"),
             # The agreement list filtered by kind.
             models.Index(fields=["kind", "status"], name="agreement_kind_status"),
             # The agreement list's order: ORDER BY signed_on DESC NULLS FIRST, id DESC LIMIT 50

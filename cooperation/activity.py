@@ -52,10 +52,11 @@ from django.db.models import Count, Max, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from agreements.models import Agreement, AgreementParty, Quota, QuotaUse
+from cooperation.dashboard import tallies
 from cooperation.lib.academic_years import academic_year_bounds
 from cooperation.visits.models import Visit
 from mobility.models import Participant, Program
-from partners.models import Institution
+from partners.models import Institution, Unit
 
 BATCH_SIZE = 1000
 
@@ -66,12 +67,15 @@ _state = threading.local()
 class Touched:
     """What writes touched: the agreements whose last activity and conditions' uses, the
     partners whose first signing, the agreements whose partner sets (and then their conditions'
-    uses, which copy them) and the visits whose partner sets are to be computed again."""
+    uses, which copy them) and the visits whose partner sets are to be computed again; and the
+    participants whose counts in the dashboard's tallies (cooperation/dashboard/tallies.py, with
+    those of the agreements and partners above)."""
 
     agreements: set[int] = field(default_factory=set)
     institutions: set[int] = field(default_factory=set)
     partnered: set[int] = field(default_factory=set)
     visits: set[int] = field(default_factory=set)
+    participants: set[int] = field(default_factory=set)
 
     def __or__(self, other: "Touched") -> "Touched":
         combined = Touched()
@@ -374,7 +378,7 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
         if touched is None:
             # The partner sets before the conditions' uses, which copy them.
             changed = refresh_last_activity() + refresh_first_signed() + refresh_partner_sets()
-            return changed + refresh_quota_uses() + refresh_visit_partner_sets()
+            return changed + refresh_quota_uses() + refresh_visit_partner_sets() + tallies.rebuild()
         changed = 0
         if touched.agreements:
             changed += refresh_last_activity(touched.agreements)  # locks them
@@ -390,6 +394,10 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
             changed += refresh_quota_uses(uses_of)
         if touched.visits:
             changed += refresh_visit_partner_sets(touched.visits)
+        # Last: an agreement's tallies read its partner sets, a partner's its first signing.
+        changed += tallies.recount("agreement", touched.agreements | touched.partnered)
+        changed += tallies.recount("partner", touched.institutions)
+        changed += tallies.recount("participant", touched.participants)
         return changed + len(moved)
 
 
@@ -424,13 +432,29 @@ def _touched(model, pks) -> Touched:
         return Touched(agreements, _ids(row[1] for row in rows), partnered=agreements)
     if model is Institution:
         # Its country or kind moves the partner sets of the agreements it is a party to and of
-        # the visits it was at.
+        # the visits it was at, and the counts of the participants it received or sent.
         parties = AgreementParty.objects.filter(institution_id__in=pks).values_list("agreement_id", flat=True)
         visits = Visit.partners.through.objects.filter(institution_id__in=pks).values_list("visit_id", flat=True)
-        return Touched(institutions=set(pks), partnered=_ids(parties), visits=_ids(visits))
+        participants = Participant.objects.filter(partner_institution_id__in=pks).values_list("pk", flat=True)
+        return Touched(
+            institutions=set(pks), partnered=_ids(parties), visits=_ids(visits), participants=set(participants)
+        )
     if model is Participant:
         rows = Participant.objects.filter(pk__in=pks).values_list("program__agreement_id", flat=True)
-    elif model is Program or model is Quota:
+        return Touched(_ids(rows), participants=set(pks))
+    if model is Program:
+        # Its academic year is its participants'.
+        rows = Program.objects.filter(pk__in=pks).values_list("agreement_id", flat=True)
+        participants = Participant.objects.filter(program_id__in=pks).values_list("pk", flat=True)
+        return Touched(_ids(rows), participants=set(participants))
+    if model is Unit:
+        # A unit moved under another: what its agreements, their partners and its participants
+        # count under the new parent's scope.
+        agreements = _ids(Agreement.objects.filter(responsible_unit_id__in=pks).values_list("pk", flat=True))
+        partners = AgreementParty.objects.filter(agreement_id__in=agreements).values_list("institution_id", flat=True)
+        participants = Participant.objects.filter(unit_id__in=pks).values_list("pk", flat=True)
+        return Touched(partnered=agreements, institutions=_ids(partners), participants=set(participants))
+    if model is Quota:
         rows = model.objects.filter(pk__in=pks).values_list("agreement_id", flat=True)
     elif model is Visit:
         # Its own partner sets too: a save writes back what the visit held in memory.
@@ -442,15 +466,25 @@ def _touched(model, pks) -> Touched:
 
 # When: the signals of every write through the ORM
 
-WATCHED = (Agreement, AgreementParty, Institution, Participant, Program, Quota, Visit)
+WATCHED = (Agreement, AgreementParty, Institution, Participant, Program, Quota, Unit, Visit)
 # The rows' fields that move what is kept: a save that changes none of them (a participant's
 # e-mail, a visit's notes) is passed by when the save names its fields.
 MOVING_FIELDS = {
     AgreementParty: {"agreement", "institution"},
-    Institution: {"first_signed_on", "country", "kind"},
-    Participant: {"program", "status", "starts_on", "direction", "quota_category"},
+    Institution: {"first_signed_on", "country", "kind", "status", "merged_into", "created_at"},
+    Participant: {
+        "program",
+        "status",
+        "starts_on",
+        "direction",
+        "quota_category",
+        "kind",
+        "unit",
+        "partner_institution",
+    },
     Program: {"agreement", "academic_year"},
     Quota: {"agreement", "direction", "category", "first_academic_year", "last_academic_year", "places"},
+    Unit: {"parent"},
     Visit: {"status", "starts_on"},
 }
 # Rows whose save may write back, from memory, what is kept on them: computed again after the
@@ -514,7 +548,11 @@ def _before_delete(sender, instance, **kwargs):
 
 
 def _after_delete(sender, instance, **kwargs):
-    if sender in WATCHED:
+    if sender is Agreement:
+        _changes(Touched({instance.pk}))  # what it counted in the tallies taken back
+    elif sender is Institution:
+        _changes(Touched(institutions={instance.pk}))
+    elif sender in WATCHED:
         _changes(_before().pop(_key(instance), Touched()))
     if sender is Agreement:
         _being_deleted().discard(instance.pk)

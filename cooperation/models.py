@@ -27,6 +27,7 @@ from cooperation.reminders.models import (
 from cooperation.api.models import ApiToken, SecretToken, SecretTokenQuerySet
 from cooperation.calendar.models import CalendarFeedToken
 from cooperation.importing.models import ImportBatch
+from cooperation.dashboard.models import Tally, TallyMark
 
 __all__ = [
     "ApiToken",
@@ -35,6 +36,8 @@ __all__ = [
     "FollowUpActionQuerySet",
     "Gift",
     "ImportBatch",
+    "Tally",
+    "TallyMark",
     "Notification",
     "NotificationQuerySet",
     "Outcome",

@@ -242,6 +242,10 @@ class Institution(models.Model):
             models.Index(fields=["city"], name="institution_city"),
             # The partner list filtered by country and kind.
             models.Index(fields=["country", "kind"], name="institution_country_kind"),
+            # The dashboard's partners by a day: those that became one in its month
+            # (cooperation/dashboard/tallies.py reads the months before from its tallies).
+            models.Index(fields=["created_at"], name="institution_created_at"),
+            models.Index(fields=["first_signed_on"], name="institution_first_signed"),
             # The partner list's order: Institution.objects.current().order_by("name") LIMIT 50.
             models.Index(fields=["name"], name="institution_name"),
             # The partner list filtered by status (?status=prospective), in name order.

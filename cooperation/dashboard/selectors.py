@@ -15,6 +15,7 @@ earlier. What needs attention now (expiring, overdue, dormant, upcoming) is as o
 
 import datetime
 import functools
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -49,6 +50,7 @@ from agreements.models import (
     expiring_condition,
     in_force_condition,
 )
+from cooperation.dashboard import tallies
 from cooperation.lib.academic_years import academic_year_bounds, academic_year_of, previous_academic_year, years_before
 from cooperation.lib.regions import REGIONS, countries_in
 from cooperation.visits.models import FollowUpAction, Visit
@@ -233,6 +235,14 @@ def _by_group(rows, group: str, labels: dict, make_url) -> tuple[int, int, list[
     return sum(part.current for part in parts), sum(part.previous for part in parts), parts
 
 
+def _kept_figure(key, label, model, current: Counter, previous: Counter, url) -> Figure:
+    """A figure per kind from kept counts (cooperation/dashboard/tallies.py): {kind: n} now and
+    a year earlier."""
+    rows = [{"kind": kind, "current": current[kind], "previous": previous[kind]} for kind in current | previous]
+    total, total_before, parts = _by_group(rows, "kind", dict(model.Kind.choices), lambda kind: url(kind=kind))
+    return Figure(key=key, label=label, current=total, previous=total_before, url=url(), parts=parts)
+
+
 def _kind_figure(key, label, queryset, current: Q, previous: Q, url) -> Figure:
     # COUNT(kind), never null, rather than COUNT(id): the participants' counts then come from an
     # index alone (participant_program_figures), without reading the rows. Only the rows either
@@ -263,14 +273,34 @@ def figure_partners(*, filters: DashboardFilters) -> Figure:
             params["kind"] = kind
         return list_url("partners:institution-list", **params)
 
-    return _kind_figure(
-        "partners",
-        _("Active partners"),
-        partners_filtered(filters=filters),
-        partner_by_condition(filters.as_of),
-        partner_by_condition(before.as_of),
-        url,
-    )
+    scope = tallies.scope_of(filters)
+    if scope is None:
+        return _kind_figure(
+            "partners",
+            _("Active partners"),
+            partners_filtered(filters=filters),
+            partner_by_condition(filters.as_of),
+            partner_by_condition(before.as_of),
+            url,
+        )
+    current, previous = _partners_kept(filters, scope, "partners", [filters.as_of, before.as_of])
+    return _kept_figure("partners", _("Active partners"), Institution, current, previous, url)
+
+
+def _partners_kept(filters: DashboardFilters, scope: str, figure: str, days) -> list[Counter]:
+    """Partners by each day, per kind ("partners") or per country ("partners_country")."""
+    kept = tallies.stocks(figure, scope, days)
+    recent = tallies.partners_partial_month(partners_filtered(filters=filters), days)
+    side = 0 if figure == "partners" else 1
+    return [counts + month[side] for counts, month in zip(kept, recent, strict=True)]
+
+
+def _in_force_kept(filters: DashboardFilters, scope: str, days, by_country: bool = False) -> list[Counter]:
+    """Agreements in force on each day, per kind (or per partner country)."""
+    suffix = "_country" if by_country else ""
+    kept = tallies.stocks(f"in_force_from{suffix}", scope, days, ended=f"in_force_until{suffix}")
+    recent = tallies.in_force_partial_month(agreements_filtered(filters=filters), days)[1 if by_country else 0]
+    return [counts + month for counts, month in zip(kept, recent, strict=True)]
 
 
 def _agreement_url(filters: DashboardFilters, kind="", **params) -> str:
@@ -279,14 +309,22 @@ def _agreement_url(filters: DashboardFilters, kind="", **params) -> str:
 
 def figure_agreements_in_force(*, filters: DashboardFilters) -> Figure:
     before = filters.previous()
-    return _kind_figure(
-        "agreements_in_force",
-        _("Agreements in force"),
-        agreements_filtered(filters=filters),
-        in_force_condition(filters.as_of),
-        in_force_condition(before.as_of),
-        lambda kind="": _agreement_url(filters, kind, state="in_force", **filters.as_of_param("on")),
-    )
+
+    def url(kind=""):
+        return _agreement_url(filters, kind, state="in_force", **filters.as_of_param("on"))
+
+    scope = tallies.scope_of(filters)
+    if scope is None:
+        return _kind_figure(
+            "agreements_in_force",
+            _("Agreements in force"),
+            agreements_filtered(filters=filters),
+            in_force_condition(filters.as_of),
+            in_force_condition(before.as_of),
+            url,
+        )
+    current, previous = _in_force_kept(filters, scope, [filters.as_of, before.as_of])
+    return _kept_figure("agreements_in_force", _("Agreements in force"), Agreement, current, previous, url)
 
 
 def figure_agreements_expiring(*, filters: DashboardFilters) -> Figure:
@@ -308,14 +346,28 @@ def _signed_in(bounds) -> Q:
 
 def figure_agreements_signed(*, filters: DashboardFilters) -> Figure:
     start, end = filters.bounds
-    return _kind_figure(
-        "agreements_signed",
-        _("Agreements signed this academic year"),
-        agreements_filtered(filters=filters),
-        _signed_in(filters.bounds),
-        _signed_in(filters.previous().bounds),
-        lambda kind="": _agreement_url(filters, kind, signed_from=start.isoformat(), signed_until=end.isoformat()),
-    )
+    label = _("Agreements signed this academic year")
+
+    def url(kind=""):
+        return _agreement_url(filters, kind, signed_from=start.isoformat(), signed_until=end.isoformat())
+
+    scope = tallies.scope_of(filters)
+    if scope is None:
+        return _kind_figure(
+            "agreements_signed",
+            label,
+            agreements_filtered(filters=filters),
+            _signed_in(filters.bounds),
+            _signed_in(filters.previous().bounds),
+            url,
+        )
+    this_year = tallies.months_of_academic_year(filters.academic_year)
+    last_year = tallies.months_of_academic_year(filters.previous().academic_year)
+    kept = tallies.flows("signed", scope, this_year + last_year)
+    current, previous = Counter(), Counter()
+    for (bucket, kind), total in kept.items():
+        (current if bucket in this_year else previous)[kind] += total
+    return _kept_figure("agreements_signed", label, Agreement, current, previous, url)
 
 
 def _visits_in(bounds) -> Q:
@@ -350,24 +402,36 @@ def figure_visits_sent(*, filters: DashboardFilters) -> Figure:
 
 def _mobility_figure(key, label, direction: str, filters: DashboardFilters) -> Figure:
     """Participants not withdrawn, in programs of the year, split into students and staff."""
-    return _kind_figure(
-        key,
-        label,
-        participants_filtered(filters=filters).filter(
-            direction=direction,
-            program__academic_year__in=[filters.academic_year, filters.previous().academic_year],
-        ),
-        Q(program__academic_year=filters.academic_year),
-        Q(program__academic_year=filters.previous().academic_year),
-        lambda kind="": list_url(
+
+    def url(kind=""):
+        return list_url(
             "dashboard-participants",
             **filters.list_params(),
             kind=kind,
             direction=direction,
             academic_year=filters.academic_year,
             withdrawn="false",
-        ),
-    )
+        )
+
+    this_year, last_year = filters.academic_year, filters.previous().academic_year
+    scope = tallies.scope_of(filters)
+    if scope is None:
+        return _kind_figure(
+            key,
+            label,
+            participants_filtered(filters=filters).filter(
+                direction=direction, program__academic_year__in=[this_year, last_year]
+            ),
+            Q(program__academic_year=this_year),
+            Q(program__academic_year=last_year),
+            url,
+        )
+    current, previous = Counter(), Counter()
+    for (bucket, part), total in tallies.flows("mobility", scope, [f"A{this_year}", f"A{last_year}"]).items():
+        part_direction, kind = part.split(":")
+        if part_direction == direction:
+            (current if bucket == f"A{this_year}" else previous)[kind] += total
+    return _kept_figure(key, label, Participant, current, previous, url)
 
 
 def figure_mobility_outgoing(*, filters: DashboardFilters) -> Figure:
@@ -425,16 +489,21 @@ class Chart:
 def chart_agreements_signed_per_year(*, filters: DashboardFilters) -> Chart:
     last = filters.as_of.year
     years = list(range(last - SIGNED_CHART_YEARS + 1, last + 1))
-    rows = (
-        agreements_filtered(filters=filters)
-        .ever_signed()
-        .filter(signed_on__range=(datetime.date(years[0], 1, 1), datetime.date(last, 12, 31)))
-        .annotate(year=TruncYear("signed_on"))
-        .values("year", "kind")
-        .annotate(total=Count("pk"))
-        .order_by("kind", "year")
-    )
-    counts = {(row["kind"], row["year"].year): row["total"] for row in rows}
+    scope = tallies.scope_of(filters)
+    if scope is None:
+        rows = (
+            agreements_filtered(filters=filters)
+            .ever_signed()
+            .filter(signed_on__range=(datetime.date(years[0], 1, 1), datetime.date(last, 12, 31)))
+            .annotate(year=TruncYear("signed_on"))
+            .values("year", "kind")
+            .annotate(total=Count("pk"))
+            .order_by("kind", "year")
+        )
+        counts = {(row["kind"], row["year"].year): row["total"] for row in rows}
+    else:
+        kept = tallies.flows("signed", scope, [f"Y{year:04d}" for year in years])
+        counts = {(kind, int(bucket[1:])): total for (bucket, kind), total in kept.items()}
     datasets = []
     for kind, label in Agreement.Kind.choices:
         if not any((kind, year) in counts for year in years):
@@ -455,14 +524,20 @@ def chart_agreements_signed_per_year(*, filters: DashboardFilters) -> Chart:
 def chart_mobility_per_year(*, filters: DashboardFilters) -> Chart:
     start = int(filters.academic_year[:4])
     years = [f"{year}/{year + 1}" for year in range(start - MOBILITY_CHART_YEARS + 1, start + 1)]
-    rows = (
-        participants_filtered(filters=filters)
-        .filter(program__academic_year__in=years)
-        .values("program__academic_year", "direction")
-        .annotate(total=Count("*"))
-        .order_by()
-    )
-    counts = {(row["direction"], row["program__academic_year"]): row["total"] for row in rows}
+    scope = tallies.scope_of(filters)
+    if scope is None:
+        rows = (
+            participants_filtered(filters=filters)
+            .filter(program__academic_year__in=years)
+            .values("program__academic_year", "direction")
+            .annotate(total=Count("*"))
+            .order_by()
+        )
+        counts = {(row["direction"], row["program__academic_year"]): row["total"] for row in rows}
+    else:
+        counts = Counter()
+        for (bucket, part), total in tallies.flows("mobility", scope, [f"A{year}" for year in years]).items():
+            counts[(part.split(":")[0], bucket[1:])] += total
     datasets = [
         {
             "label": str(label),
@@ -546,14 +621,19 @@ def chart_visits_per_quarter(*, filters: DashboardFilters) -> Chart:
 
 
 def chart_partners_by_country(*, filters: DashboardFilters) -> Chart:
-    rows = (
-        partners_filtered(filters=filters)
-        .filter(partner_by_condition(filters.as_of))
-        .values("country")
-        .annotate(total=Count("pk"))
-        .order_by("-total", "country")[:COUNTRY_CHART_LENGTH]
-    )
-    rows = list(rows)
+    scope = tallies.scope_of(filters)
+    if scope is None:
+        rows = list(
+            partners_filtered(filters=filters)
+            .filter(partner_by_condition(filters.as_of))
+            .values("country")
+            .annotate(total=Count("pk"))
+            .order_by("-total", "country")[:COUNTRY_CHART_LENGTH]
+        )
+    else:
+        (counts,) = _partners_kept(filters, scope, "partners_country", [filters.as_of])
+        ranked = sorted((item for item in counts.items() if item[1] > 0), key=lambda item: (-item[1], item[0]))
+        rows = [{"country": country, "total": total} for country, total in ranked[:COUNTRY_CHART_LENGTH]]
     params = {**filters.list_params("kind"), "status": Institution.Status.ACTIVE, **filters.as_of_param("partner_by")}
     dataset = {
         "label": str(_("Active partners")),
@@ -566,6 +646,21 @@ def chart_partners_by_country(*, filters: DashboardFilters) -> Chart:
 
 def map_agreements_in_force(*, filters: DashboardFilters) -> dict:
     """{country code: {"name", "value", "url"}}: agreements in force with a partner there."""
+    return {
+        country: {
+            "name": str(countries.name(country)),
+            "value": total,
+            "url": _agreement_url(filters, state="in_force", **{**filters.as_of_param("on"), "country": country}),
+        }
+        for country, total in _in_force_by_country(filters)
+    }
+
+
+def _in_force_by_country(filters: DashboardFilters) -> list[tuple[str, int]]:
+    scope = tallies.scope_of(filters)
+    if scope is not None:
+        (counts,) = _in_force_kept(filters, scope, [filters.as_of], by_country=True)
+        return [(country, total) for country, total in sorted(counts.items()) if total > 0]
     in_force = agreements_filtered(filters=filters).in_force(filters.as_of)
     if connection.vendor == "postgresql":
         # Each agreement's kept countries (cooperation/activity.py), one row per country: one
@@ -575,14 +670,7 @@ def map_agreements_in_force(*, filters: DashboardFilters) -> dict:
     else:  # no set-returning function over JSON in the ORM elsewhere: the parties' partners
         parties = AgreementParty.objects.filter(institution__isnull=False, agreement__in=in_force)
         rows = parties.values_list("institution__country").annotate(total=Count("agreement", distinct=True))
-    return {
-        country: {
-            "name": str(countries.name(country)),
-            "value": total,
-            "url": _agreement_url(filters, state="in_force", **{**filters.as_of_param("on"), "country": country}),
-        }
-        for country, total in rows.order_by()
-    }
+    return list(rows.order_by())
 
 
 def dashboard_charts(*, filters: DashboardFilters) -> list[Chart]:

@@ -1,0 +1,464 @@
+"""The dashboard's counts kept per period instead of counted over every record on each drawing,
+so that drawing the dashboard costs the same at ten times the data.
+
+What is kept (`Tally`: figure, scope, bucket, part, total):
+- **agreements signed** ("signed"): each agreement ever signed, in the month and the year of its
+  signing day, per kind of agreement;
+- **agreements in force** ("in_force_from" / "in_force_until", per kind; "in_force_from_country" /
+  "in_force_until_country", per partner country): the day an agreement comes into force and the
+  day after its last day in force, each in its month and its year. An agreement is in force on a
+  day when it came in force on or before it and has not ended on or before it, so the number in
+  force on a day is the comings minus the endings up to that day (`agreements.models.in_force_condition`,
+  the rule they follow);
+- **partners** ("partners" per kind, "partners_country" per country): the day each current,
+  active partner became one (`partners.models.partner_by_condition`: entered, or party to an
+  agreement signed), in its month and its year;
+- **mobility** ("mobility"): each participant not withdrawn, in the academic year of their
+  program, per direction and kind.
+
+Each is kept under every scope the record falls in: "" (no filter), "unit:<id>" (its unit and
+that unit's parent, as `partners.models.unit_and_children` counts), "country:<code>",
+"region:<code>" and "kind:<kind>" (of its partners: an agreement's or a visit's partner sets, a
+partner's own country and kind, a participant's partner institution). A dashboard with at most
+one of these filters reads one scope; with several it counts the records, as before.
+
+A stock on a day sums the whole years before it, the months of its year before its month, and
+counts the records whose coming or ending falls in its own month up to the day: a handful of rows
+read through an index, however many records there are.
+
+How they stay right: each counted record has a `TallyMark` holding its signature (the values its
+counts depend on). `recount(source, ids)` computes the records' signatures again, takes back what
+each old one counted and adds what the new one counts, as rows appended to the tallies (so writes
+never wait on one another for a tally row), and stores the new signatures. Which records a
+write touches is said in cooperation/activity.py (`Touched`), which calls `recount` in the
+write's transaction; `rebuild()` counts everything afresh (`refresh_kept`, seed_bulk, the backup
+restore). `compact()` (the worker, every few minutes) sums the appended rows of each key into one.
+"""
+
+import datetime
+from collections import Counter
+from itertools import islice
+
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Q, Sum, When
+from django.utils import timezone
+
+from agreements.models import Agreement, AgreementParty
+from cooperation.dashboard.models import Tally, TallyMark
+from cooperation.lib.regions import REGIONS
+from mobility.models import Participant
+from partners.models import Institution, Unit
+
+BATCH_SIZE = 2000
+BEFORE_EVERYTHING = "Y0000"  # the bucket of an agreement in force with no first day
+
+REGIONS_OF: dict[str, list[str]] = {}
+for _code, (_label, _countries) in REGIONS.items():
+    for _country in _countries.split():
+        REGIONS_OF.setdefault(_country, []).append(_code)
+
+
+# Buckets and scopes
+
+
+def buckets_of(day: datetime.date) -> tuple[str, str]:
+    """The year and the month a day falls in, as buckets."""
+    return f"Y{day.year:04d}", f"M{day.year:04d}-{day.month:02d}"
+
+
+def before(day: datetime.date) -> Q:
+    """The buckets of every day before `day`'s month: the years before its year (and the time
+    before everything), then its year's months before its month."""
+    # Ranges of the index, not patterns: every year bucket sorts after "Y", every month's after "M".
+    return Q(bucket__gte="Y", bucket__lt=f"Y{day.year:04d}") | Q(
+        bucket__gte=f"M{day.year:04d}-01", bucket__lt=f"M{day.year:04d}-{day.month:02d}"
+    )
+
+
+def months_of_academic_year(academic_year: str) -> list[str]:
+    start = int(academic_year[:4])
+    return [f"M{start:04d}-{month:02d}" for month in range(9, 13)] + [
+        f"M{start + 1:04d}-{month:02d}" for month in range(1, 9)
+    ]
+
+
+def scope_of(filters) -> str | None:
+    """The scope that holds what the dashboard's filters select, or None when more than one
+    filter is chosen (those dashboards count the records themselves)."""
+    chosen = [
+        ("unit", filters.unit.pk if filters.unit else None),
+        ("country", filters.country),
+        ("region", filters.region),
+        ("kind", filters.partner_kind),
+    ]
+    chosen = [(name, value) for name, value in chosen if value]
+    if not chosen:
+        return ""
+    if len(chosen) > 1:
+        return None
+    name, value = chosen[0]
+    return f"{name}:{value}"
+
+
+def _unit_scopes(unit_ids, parents: dict) -> list[str]:
+    units = set()
+    for unit_id in unit_ids:
+        if unit_id is not None:
+            units.add(unit_id)
+            if parents.get(unit_id) is not None:
+                units.add(parents[unit_id])
+    return [f"unit:{unit}" for unit in sorted(units)]
+
+
+def _partner_scopes(countries, kinds) -> list[str]:
+    regions = sorted({region for country in countries for region in REGIONS_OF.get(country, ())})
+    return (
+        [f"country:{country}" for country in sorted(countries)]
+        + [f"region:{region}" for region in regions]
+        + [f"kind:{kind}" for kind in sorted(kinds)]
+    )
+
+
+def _unit_parents() -> dict[int, int | None]:
+    return dict(Unit.objects.values_list("pk", "parent_id"))
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _chunks(ids, size=BATCH_SIZE):
+    ids = iter(ids)
+    while chunk := list(islice(ids, size)):
+        yield chunk
+
+
+# Signatures: what each record's counts depend on; None for a record that counts nowhere
+
+
+def agreement_signatures(ids=None) -> dict[int, dict]:
+    rows = Agreement.objects.all()
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    parents = _unit_parents()
+    signatures = {}
+    fields = ("pk", "kind", "responsible_unit_id", "status", "signed_on", "valid_from", "expires_on", "auto_renews")
+    for pk, kind, unit, status, signed_on, valid_from, expires_on, auto_renews, countries, kinds in rows.values_list(
+        *fields, "partner_countries", "partner_kinds"
+    ).order_by():
+        countries, kinds = sorted(countries or {}), sorted(kinds or {})
+        signed = signed_on if status not in Agreement.UNSIGNED else None
+        until = None if auto_renews or expires_on is None else expires_on
+        # in_force_condition: signed, started and not past expiry; never, when it would end first.
+        in_force = status == Agreement.Status.SIGNED and not (valid_from and until and valid_from > until)
+        if not signed and not in_force:
+            continue
+        signatures[pk] = {
+            "scopes": ["", *_unit_scopes([unit], parents), *_partner_scopes(countries, kinds)],
+            "kind": kind,
+            "countries": countries,
+            "signed": _iso(signed),
+            # The first day in force (None: from the start) and the first day no longer in force.
+            "in_force": [_iso(valid_from), _iso(until + datetime.timedelta(days=1)) if until else None]
+            if in_force
+            else None,
+        }
+    return signatures
+
+
+def agreement_keys(signature: dict) -> list[tuple]:
+    scopes, kind, countries = signature["scopes"], signature["kind"], signature["countries"]
+    keys = []
+    if signature["signed"]:
+        for bucket in buckets_of(_day(signature["signed"])):
+            keys += [("signed", scope, bucket, kind) for scope in scopes]
+    if signature["in_force"]:
+        start, end = (_day(value) for value in signature["in_force"])
+        events = [("in_force_from", buckets_of(start) if start else (BEFORE_EVERYTHING,))]
+        if end:
+            events.append(("in_force_until", buckets_of(end)))
+        for figure, buckets in events:
+            for bucket in buckets:
+                keys += [(figure, scope, bucket, kind) for scope in scopes]
+                keys += [(f"{figure}_country", scope, bucket, country) for scope in scopes for country in countries]
+    return keys
+
+
+def partner_signatures(ids=None) -> dict[int, dict]:
+    rows = Institution.objects.current().active()
+    parties = AgreementParty.objects.filter(institution__isnull=False)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+        parties = parties.filter(institution_id__in=ids)
+    units: dict[int, set] = {}
+    for institution_id, unit_id in parties.values_list("institution_id", "agreement__responsible_unit_id").distinct():
+        units.setdefault(institution_id, set()).add(unit_id)
+    parents = _unit_parents()
+    signatures = {}
+    for pk, kind, country, created_at, first_signed_on in rows.values_list(
+        "pk", "kind", "country", "created_at", "first_signed_on"
+    ).order_by():
+        # partner_by_condition: entered by the day, or party to an agreement signed by then.
+        start = timezone.localtime(created_at).date()
+        if first_signed_on and first_signed_on < start:
+            start = first_signed_on
+        country = str(country or "")
+        signatures[pk] = {
+            "scopes": [
+                "",
+                *_unit_scopes(units.get(pk, ()), parents),
+                *_partner_scopes([country] if country else [], [kind]),
+            ],
+            "kind": kind,
+            "country": country,
+            "start": start.isoformat(),
+        }
+    return signatures
+
+
+def partner_keys(signature: dict) -> list[tuple]:
+    keys = []
+    for bucket in buckets_of(_day(signature["start"])):
+        for scope in signature["scopes"]:
+            keys.append(("partners", scope, bucket, signature["kind"]))
+            keys.append(("partners_country", scope, bucket, signature["country"]))
+    return keys
+
+
+def participant_signatures(ids=None) -> dict[int, dict]:
+    rows = Participant.objects.active()
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    parents = _unit_parents()
+    signatures = {}
+    fields = ("pk", "program__academic_year", "direction", "kind", "unit_id")
+    partner = ("partner_institution__country", "partner_institution__kind")
+    for pk, year, direction, kind, unit, country, partner_kind in rows.values_list(*fields, *partner).order_by():
+        countries = [str(country)] if country else []
+        signatures[pk] = {
+            "scopes": [
+                "",
+                *_unit_scopes([unit], parents),
+                *_partner_scopes(countries, [partner_kind] if partner_kind else []),
+            ],
+            "year": year,
+            "part": f"{direction}:{kind}",
+        }
+    return signatures
+
+
+def participant_keys(signature: dict) -> list[tuple]:
+    bucket = f"A{signature['year']}"
+    return [("mobility", scope, bucket, signature["part"]) for scope in signature["scopes"]]
+
+
+SOURCES = {
+    "agreement": (agreement_signatures, agreement_keys),
+    "partner": (partner_signatures, partner_keys),
+    "participant": (participant_signatures, participant_keys),
+}
+
+
+# Keeping them
+
+
+def recount(source: str, ids) -> int:
+    """Count these records (of `source`: "agreement", "partner", "participant") as they are now,
+    taking back what they counted before; records that are gone count nowhere. How many
+    records' counts moved. Runs inside the write's transaction."""
+    ids = sorted({pk for pk in ids if pk is not None})
+    if not ids:
+        return 0
+    signatures_of, keys_of = SOURCES[source]
+    moved = 0
+    with transaction.atomic(savepoint=False):
+        for chunk in _chunks(ids):
+            # A mark for every record, then each locked: two writes recounting one record wait
+            # for each other, so neither takes back a count the other already moved.
+            TallyMark.objects.bulk_create(
+                [TallyMark(source=source, row_id=pk, signature=None) for pk in chunk], ignore_conflicts=True
+            )
+            marks = dict(
+                TallyMark.objects.select_for_update()
+                .filter(source=source, row_id__in=chunk)
+                .order_by("row_id")
+                .values_list("row_id", "signature")
+            )
+            new = signatures_of(chunk)
+            change: Counter = Counter()
+            changed: dict[int, dict | None] = {}
+            for pk in chunk:
+                before, after = marks.get(pk), new.get(pk)
+                if before == after:
+                    continue
+                if before:
+                    change.subtract(keys_of(before))
+                if after:
+                    change.update(keys_of(after))
+                changed[pk] = after
+            _append(change)
+            for pk, signature in changed.items():
+                TallyMark.objects.filter(source=source, row_id=pk).update(signature=signature)
+            moved += len(changed)
+    return moved
+
+
+def _append(change: Counter) -> None:
+    rows = [Tally(figure=f, scope=s, bucket=b, part=p, total=n) for (f, s, b, p), n in change.items() if n]
+    Tally.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def rebuild() -> int:
+    """Count every record afresh: the tallies and the marks replaced. How many tally rows."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # No write may recount while everything is counted again (it would be lost).
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {TallyMark._meta.db_table} IN EXCLUSIVE MODE")
+        Tally.objects.all().delete()
+        TallyMark.objects.all().delete()
+        totals: Counter = Counter()
+        for source, (signatures_of, keys_of) in SOURCES.items():
+            signatures = signatures_of()
+            marks = []
+            for pk, signature in signatures.items():
+                totals.update(keys_of(signature))
+                marks.append(TallyMark(source=source, row_id=pk, signature=signature))
+            TallyMark.objects.bulk_create(marks, batch_size=BATCH_SIZE)
+        _append(totals)
+    return sum(1 for total in totals.values() if total)
+
+
+def compact() -> int:
+    """Sum the rows appended for each key into one, and drop the keys that sum to nothing; how
+    many rows went. Readers see the sums before or after, never half."""
+    table = connection.ops.quote_name(Tally._meta.db_table)
+    keys = "figure, scope, bucket, part"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement: the rows it reads are the rows it deletes; rows appended meanwhile
+            # are left for the next time. One compaction at a time.
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext('dashboard-tallies-compact'))")
+            if not cursor.fetchone()[0]:
+                return 0
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {table} WHERE ({keys}) IN (SELECT {keys} FROM {table} GROUP BY {keys} "
+                f"HAVING COUNT(*) > 1 OR SUM(total) = 0) RETURNING {keys}, total), "
+                f"kept AS (INSERT INTO {table} ({keys}, total) SELECT {keys}, SUM(total) FROM gone "
+                f"GROUP BY {keys} HAVING SUM(total) <> 0 RETURNING 1) "
+                "SELECT (SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM kept)"
+            )
+            return cursor.fetchone()[0]
+        # SQLite writes one transaction at a time: nothing is appended meanwhile.
+        cursor.execute(f"SELECT {keys}, SUM(total) FROM {table} GROUP BY {keys} HAVING COUNT(*) > 1 OR SUM(total) = 0")
+        repeated = cursor.fetchall()
+        removed = 0
+        for figure, scope, bucket, part, total in repeated:
+            key = {"figure": figure, "scope": scope, "bucket": bucket, "part": part}
+            removed += Tally.objects.filter(**key).delete()[0]
+            if total:
+                Tally.objects.create(**key, total=total)
+                removed -= 1
+        return removed
+
+
+# Reading them
+
+
+def flows(figure: str, scope: str, buckets: list[str]) -> dict[tuple[str, str], int]:
+    """{(bucket, part): total} of a flow in these buckets."""
+    rows = (
+        Tally.objects.filter(figure=figure, scope=scope, bucket__in=buckets)
+        .values_list("bucket", "part")
+        .annotate(sum=Sum("total"))
+        .order_by()
+    )
+    return {(bucket, part): total for bucket, part, total in rows if total}
+
+
+def stocks(figure: str, scope: str, days: list[datetime.date], ended: str | None = None) -> list[Counter]:
+    """For each day, {part: how many records of `figure` had come before the day's month, less
+    (with `ended`) those that had ended before it}; the day's own month is the caller's to add,
+    from the records themselves (in_force_partial_month, partners_partial_month)."""
+    figures = [figure] + ([ended] if ended else [])
+    signed = Case(When(figure=figure, then=F("total")), default=-F("total"), output_field=IntegerField())
+    sums = {f"on{index}": Sum(signed, filter=before(day)) for index, day in enumerate(days)}
+    read = Q()
+    for day in days:
+        read |= before(day)
+    rows = Tally.objects.filter(read, figure__in=figures, scope=scope).values_list("part").annotate(**sums).order_by()
+    counts = [Counter() for _day in days]
+    for part, *totals in rows:
+        for index, total in enumerate(totals):
+            if total:
+                counts[index][part] += total
+    return counts
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def in_force_partial_month(agreements, days: list[datetime.date]) -> tuple[list[Counter], list[Counter]]:
+    """For each day, the agreements (of the queryset given) that came in force or ended in the
+    day's month up to the day, added and taken away: ({kind: n}, {partner country: n})."""
+    condition = Q()
+    for day in days:
+        start, previous_day = month_start(day), day - datetime.timedelta(days=1)
+        condition |= Q(valid_from__range=(start, day)) | Q(
+            expires_on__range=(start - datetime.timedelta(days=1), previous_day)
+        )
+    rows = (
+        agreements.filter(condition, status=Agreement.Status.SIGNED)
+        .values_list("kind", "partner_countries", "valid_from", "expires_on", "auto_renews")
+        .order_by()
+    )
+    kinds, countries = [Counter() for _day in days], [Counter() for _day in days]
+    for kind, partner_countries, valid_from, expires_on, auto_renews in rows:
+        until = None if auto_renews or expires_on is None else expires_on
+        if valid_from and until and valid_from > until:
+            continue  # never in force
+        end = until + datetime.timedelta(days=1) if until else None
+        for index, day in enumerate(days):
+            start = month_start(day)
+            change = (valid_from is not None and start <= valid_from <= day) - (end is not None and start <= end <= day)
+            if change:
+                kinds[index][kind] += change
+                for country in partner_countries or {}:
+                    countries[index][country] += change
+    return kinds, countries
+
+
+def partners_partial_month(partners, days: list[datetime.date]) -> list[tuple[Counter, Counter]]:
+    """For each day, the partners (of the queryset given) that became one in the day's month up
+    to the day (partner_by_condition: entered, or first agreement signed): ({kind: n},
+    {country: n})."""
+    condition = Q()
+    for day in days:
+        start = month_start(day)
+        first_moment, after = _local_midnight(start), _local_midnight(day + datetime.timedelta(days=1))
+        # Became one in [start, day]: entered then and had no agreement signed before, or had its
+        # first signed then and was not entered before. Each side a range of its own index.
+        entered = Q(created_at__gte=first_moment, created_at__lt=after) & (
+            Q(first_signed_on__isnull=True) | Q(first_signed_on__gte=start)
+        )
+        condition |= entered | Q(first_signed_on__range=(start, day), created_at__gte=first_moment)
+    counted = [(Counter(), Counter()) for _day in days]
+    rows = partners.filter(condition).values_list("kind", "country", "created_at", "first_signed_on").order_by()
+    for kind, country, created_at, first_signed_on in rows:
+        start = timezone.localtime(created_at).date()
+        if first_signed_on and first_signed_on < start:
+            start = first_signed_on
+        for index, day in enumerate(days):
+            if month_start(day) <= start <= day:
+                counted[index][0][kind] += 1
+                counted[index][1][str(country or "")] += 1
+    return counted
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
