@@ -398,6 +398,7 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
         changed += tallies.recount("agreement", touched.agreements | touched.partnered)
         changed += tallies.recount("partner", touched.institutions)
         changed += tallies.recount("participant", touched.participants)
+        changed += tallies.recount("visit", touched.visits)
         return changed + len(moved)
 
 
@@ -453,7 +454,10 @@ def _touched(model, pks) -> Touched:
         agreements = _ids(Agreement.objects.filter(responsible_unit_id__in=pks).values_list("pk", flat=True))
         partners = AgreementParty.objects.filter(agreement_id__in=agreements).values_list("institution_id", flat=True)
         participants = Participant.objects.filter(unit_id__in=pks).values_list("pk", flat=True)
-        return Touched(partnered=agreements, institutions=_ids(partners), participants=set(participants))
+        visits = Visit.objects.filter(host_unit_id__in=pks).values_list("pk", flat=True)
+        return Touched(
+            partnered=agreements, institutions=_ids(partners), participants=set(participants), visits=set(visits)
+        )
     if model is Quota:
         rows = model.objects.filter(pk__in=pks).values_list("agreement_id", flat=True)
     elif model is Visit:
@@ -485,7 +489,7 @@ MOVING_FIELDS = {
     Program: {"agreement", "academic_year"},
     Quota: {"agreement", "direction", "category", "first_academic_year", "last_academic_year", "places"},
     Unit: {"parent"},
-    Visit: {"status", "starts_on"},
+    Visit: {"status", "starts_on", "kind", "host_unit"},
 }
 # Rows whose save may write back, from memory, what is kept on them: computed again after the
 # save; what they touched before it is the same.

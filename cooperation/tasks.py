@@ -1,8 +1,8 @@
 """Celery tasks of the reminders: thin interfaces that take ids (or a date) and call a service.
 
 Beat (django-celery-beat, schedules in the database, created by migrations 0004 and 0008)
-starts the sweep every morning, the digest every Monday, the requeue every ten minutes and the
-dashboard's warm-up every five. Nothing is scheduled weeks ahead: the sweep finds what is due
+starts the sweep every morning, the digest every Monday, the requeue every ten minutes, the
+dashboard's warm-up every five and the summing up of its kept counts every ten (migration 0018). Nothing is scheduled weeks ahead: the sweep finds what is due
 each day.
 """
 
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cooperation.dashboard import cache as dashboard_cache
+from cooperation.dashboard import tallies
 from cooperation.reminders import delivery, digest, sweep
 from cooperation.reminders.models import Reminder
 
@@ -97,3 +98,10 @@ def dashboard_warm() -> int:
     """Every five minutes: the default dashboard computed into the cache again where a change made
     it stale (cooperation.dashboard.cache.warm_default_dashboards)."""
     return dashboard_cache.warm_default_dashboards()
+
+
+@shared_task
+def dashboard_tallies_compact() -> int:
+    """Every ten minutes: the rows each write appended to the dashboard's kept counts summed into
+    one per key (cooperation.dashboard.tallies.compact), so that reading them stays short."""
+    return tallies.compact()

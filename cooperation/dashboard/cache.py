@@ -37,6 +37,9 @@ UNCOUNTED = {
     "cooperation.apitoken",
     "cooperation.importbatch",
     "partners.profile",
+    # The dashboard's own kept counts: written with the records that move them.
+    "cooperation.tally",
+    "cooperation.tallymark",
 }
 
 

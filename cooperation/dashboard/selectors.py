@@ -375,21 +375,33 @@ def _visits_in(bounds) -> Q:
 
 
 def _visit_figure(key, label, direction: str, kinds, filters: DashboardFilters) -> Figure:
-    return _kind_figure(
-        key,
-        label,
-        visits_filtered(filters=filters).filter(kind__in=kinds),
-        _visits_in(filters.bounds),
-        _visits_in(filters.previous().bounds),
-        lambda kind="": list_url(
+    def url(kind=""):
+        return list_url(
             "cooperation:visit-list",
             **filters.list_params(),
             kind=kind,
             direction=direction,
             academic_year=filters.academic_year,
             cancelled="false",
-        ),
-    )
+        )
+
+    scope = tallies.scope_of(filters)
+    if scope is None:
+        return _kind_figure(
+            key,
+            label,
+            visits_filtered(filters=filters).filter(kind__in=kinds),
+            _visits_in(filters.bounds),
+            _visits_in(filters.previous().bounds),
+            url,
+        )
+    this_year = tallies.months_of_academic_year(filters.academic_year)
+    last_year = tallies.months_of_academic_year(filters.previous().academic_year)
+    current, previous = Counter(), Counter()
+    for (bucket, kind), total in tallies.flows("visits", scope, this_year + last_year).items():
+        if kind in kinds:
+            (current if bucket in this_year else previous)[kind] += total
+    return _kept_figure(key, label, Visit, current, previous, url)
 
 
 def figure_visits_received(*, filters: DashboardFilters) -> Figure:
@@ -582,22 +594,39 @@ VISIT_DIRECTIONS = (
 )
 
 
+def _visit_direction(kind: str) -> str:
+    if kind in Visit.INCOMING_KINDS:
+        return "incoming"
+    return "outgoing" if kind in Visit.OUTGOING_KINDS else "other"
+
+
 def chart_visits_per_quarter(*, filters: DashboardFilters) -> Chart:
     """Eight quarters up to the one after today's (planned visits), or to the one a past
     academic year ends in."""
     last = min(_quarter_start(_quarter_end(_quarter_start(filters.as_of)) + datetime.timedelta(days=1)),
                _quarter_start(filters.bounds[1]))  # fmt: skip
     quarters = _quarters_back(last, VISIT_CHART_QUARTERS)
-    rows = (
-        visits_filtered(filters=filters)
-        .exclude(status=Visit.Status.CANCELLED)
-        .filter(starts_on__range=(quarters[0], _quarter_end(quarters[-1])))
-        .annotate(quarter=TruncQuarter("starts_on"))
-        .values("quarter")
-        .annotate(**{direction: Count("pk", filter=condition) for direction, _label, condition in VISIT_DIRECTIONS})
-        .order_by("quarter")
-    )
-    counts = {row["quarter"]: row for row in rows}
+    scope = tallies.scope_of(filters)
+    if scope is None:
+        rows = (
+            visits_filtered(filters=filters)
+            .exclude(status=Visit.Status.CANCELLED)
+            .filter(starts_on__range=(quarters[0], _quarter_end(quarters[-1])))
+            .annotate(quarter=TruncQuarter("starts_on"))
+            .values("quarter")
+            .annotate(**{direction: Count("pk", filter=condition) for direction, _label, condition in VISIT_DIRECTIONS})
+            .order_by("quarter")
+        )
+        counts = {row["quarter"]: row for row in rows}
+    else:
+        months = {
+            f"M{quarter.year:04d}-{quarter.month + step:02d}": quarter for quarter in quarters for step in range(3)
+        }
+        counts = {}
+        for (bucket, kind), total in tallies.flows("visits", scope, list(months)).items():
+            direction = _visit_direction(kind)
+            quarter = counts.setdefault(months[bucket], Counter())
+            quarter[direction] += total
     datasets = [
         {
             "label": str(label),

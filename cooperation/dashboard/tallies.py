@@ -14,7 +14,8 @@ What is kept (`Tally`: figure, scope, bucket, part, total):
   active partner became one (`partners.models.partner_by_condition`: entered, or party to an
   agreement signed), in its month and its year;
 - **mobility** ("mobility"): each participant not withdrawn, in the academic year of their
-  program, per direction and kind.
+  program, per direction and kind;
+- **visits** ("visits"): each visit not cancelled, in the month it starts, per kind.
 
 Each is kept under every scope the record falls in: "" (no filter), "unit:<id>" (its unit and
 that unit's parent, as `partners.models.unit_and_children` counts), "country:<code>",
@@ -46,6 +47,7 @@ from django.utils import timezone
 from agreements.models import Agreement, AgreementParty
 from cooperation.dashboard.models import Tally, TallyMark
 from cooperation.lib.regions import REGIONS
+from cooperation.visits.models import Visit
 from mobility.models import Participant
 from partners.models import Institution, Unit
 
@@ -256,10 +258,35 @@ def participant_keys(signature: dict) -> list[tuple]:
     return [("mobility", scope, bucket, signature["part"]) for scope in signature["scopes"]]
 
 
+def visit_signatures(ids=None) -> dict[int, dict]:
+    rows = Visit.objects.exclude(status=Visit.Status.CANCELLED)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    parents = _unit_parents()
+    signatures = {}
+    fields = ("pk", "kind", "starts_on", "host_unit_id", "partner_countries", "partner_kinds")
+    for pk, kind, starts_on, unit, countries, kinds in rows.values_list(*fields).order_by():
+        signatures[pk] = {
+            "scopes": [
+                "",
+                *_unit_scopes([unit], parents),
+                *_partner_scopes(sorted(countries or {}), sorted(kinds or {})),
+            ],
+            "kind": kind,
+            "month": buckets_of(starts_on)[1],
+        }
+    return signatures
+
+
+def visit_keys(signature: dict) -> list[tuple]:
+    return [("visits", scope, signature["month"], signature["kind"]) for scope in signature["scopes"]]
+
+
 SOURCES = {
     "agreement": (agreement_signatures, agreement_keys),
     "partner": (partner_signatures, partner_keys),
     "participant": (participant_signatures, participant_keys),
+    "visit": (visit_signatures, visit_keys),
 }
 
 
@@ -267,7 +294,7 @@ SOURCES = {
 
 
 def recount(source: str, ids) -> int:
-    """Count these records (of `source`: "agreement", "partner", "participant") as they are now,
+    """Count these records (of `source`: "agreement", "partner", "participant", "visit") as they are now,
     taking back what they counted before; records that are gone count nowhere. How many
     records' counts moved. Runs inside the write's transaction."""
     ids = sorted({pk for pk in ids if pk is not None})

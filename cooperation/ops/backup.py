@@ -31,9 +31,17 @@ FORMAT_VERSION = 1
 DATABASE_MEMBER = "database.xml"
 MANIFEST_MEMBER = "manifest.json"
 DOCUMENTS_PREFIX = "documents/"
-# Rebuilt by `migrate` (content types, permissions) or worthless in a restore (sessions).
+# Rebuilt by `migrate` (content types, permissions), worthless in a restore (sessions), or counted
+# afresh from the records after it (the dashboard's kept counts, like everything activity keeps).
 # (django-celery-beat's PeriodicTasks row is only a "schedules changed" marker, rewritten on load.)
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "django_celery_beat.periodictasks"]
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "django_celery_beat.periodictasks",
+    "cooperation.tally",
+    "cooperation.tallymark",
+]
 # Rows that a fresh `migrate` already made and the archive brings again.
 CREATED_BY_MIGRATIONS = {
     "auth.group",

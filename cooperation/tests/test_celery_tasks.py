@@ -14,6 +14,7 @@ TASKS = {
     "cooperation.tasks.reminder_send",
     "cooperation.tasks.reminders_send",
     "cooperation.tasks.dashboard_warm",
+    "cooperation.tasks.dashboard_tallies_compact",
 }
 
 
