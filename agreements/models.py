@@ -819,6 +819,17 @@ class QuotaUse(models.Model):
     # the dashboard filtered by a partner counts a year's unused places from these rows alone.
     partner_countries = models.JSONField(_("partners' countries"), default=dict, editable=False)
     partner_kinds = models.JSONField(_("partners' kinds"), default=dict, editable=False)
+    # The agreement's responsible unit, copied so that the dashboard filtered by a unit reads
+    # that unit's conditions from their own index, not every condition of the year.
+    responsible_unit = models.ForeignKey(
+        "partners.Unit",
+        verbose_name=_("responsible unit"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("use of a cooperation condition")
@@ -832,6 +843,16 @@ class QuotaUse(models.Model):
                 "agreement_title",
                 "quota",
                 name="quota_use_unused",
+                condition=Q(unused__gt=0, ever_signed=True),
+            ),
+            # The same for one unit and those under it.
+            models.Index(
+                "academic_year",
+                "responsible_unit",
+                models.F("unused").desc(),
+                "agreement_title",
+                "quota",
+                name="quota_use_unit_unused",
                 condition=Q(unused__gt=0, ever_signed=True),
             ),
         ]

@@ -18,7 +18,8 @@ tenth's, one client. The gunicorn workers' RSS is sampled through the run; the r
 runs over the full data at the end. With --write, the table replaces the "pages" section of
 docs/PERFORMANCE.md (between its markers). The databases are dropped at the end.
 
---database NAME measures one existing database that seed_bulk filled (kept; no tenth, no growth).
+--database NAME measures one existing database that seed_bulk filled (kept; no tenth, no growth);
+with --tenth-database NAME too, a kept tenth beside it (growth, without seeding: to try a change).
 """
 
 import argparse
@@ -565,6 +566,9 @@ def arguments_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--write", action="store_true", help="write the table to docs/PERFORMANCE.md")
     parser.add_argument("--only", default="", help="only the page groups named (comma-separated)")
+    parser.add_argument(
+        "--tenth-database", default="", help="with --database: a kept database seeded with a tenth of the data"
+    )
     parser.add_argument("--prepare", default="", help=argparse.SUPPRESS)
     parser.add_argument("--sweep", default="", help=argparse.SUPPRESS)
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
@@ -580,16 +584,17 @@ def main() -> int:
     if arguments.sweep:
         print(json.dumps(sweep(arguments)))
         return 0
-    if arguments.database and arguments.write:
+    if (arguments.database or arguments.tenth_database) and arguments.write:
         parser.error("--write measures freshly seeded databases: leave out --database")
 
     facts = {"load_before": load_average()}
-    scales = ["full"] if arguments.database else ["tenth", "full"]
+    kept = {"full": arguments.database, "tenth": arguments.tenth_database}
+    scales = ["full"] if arguments.database and not arguments.tenth_database else ["tenth", "full"]
     wanted = set(arguments.only.split(",")) if arguments.only else None
     with contextlib.ExitStack() as stack:
-        databases = {scale: arguments.database or stack.enter_context(throwaway_database()) for scale in scales}
+        databases = {scale: kept[scale] or stack.enter_context(throwaway_database()) for scale in scales}
         prepared = {
-            scale: child(sized(arguments, scale), scale, "--prepare", databases[scale], seed=not arguments.database)
+            scale: child(sized(arguments, scale), scale, "--prepare", databases[scale], seed=not kept[scale])
             for scale in scales
         }
         results = {

@@ -302,7 +302,7 @@ def _refresh_partner_sets(model, compute, ids=None) -> list[int]:
 
 def quota_uses_of(agreement_ids=None) -> dict[tuple[int, str], tuple]:
     """{(condition id, academic year): (participants recorded, places left, agreement ever
-    signed, agreement title, its partners' countries, their kinds)} for every academic year of
+    signed, agreement title, its partners' countries, their kinds, its responsible unit)} for every academic year of
     every condition of these agreements (all when None), the partner sets as stored on the
     agreement (computed before, refresh_kept()). Recorded for a condition in a year:
     participants not withdrawn, in a program of that year resting on its agreement, of its
@@ -322,14 +322,20 @@ def quota_uses_of(agreement_ids=None) -> dict[tuple[int, str], tuple]:
     }
     uses = {}
     fields = ("pk", "agreement_id", "direction", "category", "first_academic_year", "last_academic_year", "places")
-    agreement = ("agreement__status", "agreement__title", "agreement__partner_countries", "agreement__partner_kinds")
+    agreement = (
+        "agreement__status",
+        "agreement__title",
+        "agreement__partner_countries",
+        "agreement__partner_kinds",
+        "agreement__responsible_unit_id",
+    )
     rows = quotas.values_list(*fields, *agreement).order_by()
-    for pk, agreement_id, direction, category, first, last, places, status, title, countries, kinds in rows:
+    for pk, agreement_id, direction, category, first, last, places, status, title, countries, kinds, unit in rows:
         for start in range(int(first[:4]), int(last[:4]) + 1):
             year = f"{start}/{start + 1}"
             count = recorded.get((agreement_id, year, direction, category), 0)
             signed = status not in Agreement.UNSIGNED
-            uses[(pk, year)] = (count, places - count, signed, title, _set_key(countries), _set_key(kinds))
+            uses[(pk, year)] = (count, places - count, signed, title, _set_key(countries), _set_key(kinds), unit)
     return uses
 
 
@@ -340,9 +346,17 @@ def refresh_quota_uses(agreement_ids=None) -> int:
     stored_rows = QuotaUse.objects.all()
     if agreement_ids is not None:
         stored_rows = stored_rows.filter(quota__agreement_id__in=list(agreement_ids))
-    values = ("recorded", "unused", "ever_signed", "agreement_title", "partner_countries", "partner_kinds")
+    values = (
+        "recorded",
+        "unused",
+        "ever_signed",
+        "agreement_title",
+        "partner_countries",
+        "partner_kinds",
+        "responsible_unit_id",
+    )
     stored = {
-        (quota_id, year): (pk, *kept[:4], _set_key(kept[4]), _set_key(kept[5]))
+        (quota_id, year): (pk, *kept[:4], _set_key(kept[4]), _set_key(kept[5]), kept[6])
         for pk, quota_id, year, *kept in stored_rows.values_list("pk", "quota_id", "academic_year", *values).order_by()
     }
     gone = [row[0] for key, row in stored.items() if key not in uses]

@@ -74,6 +74,13 @@ class DashboardFilters:
     region: str = ""
     partner_kind: str = ""
 
+    @functools.cached_property
+    def unit_ids(self) -> list[int]:
+        """Our unit and the units under it (unit_and_children), read once: each query then names
+        the units, and PostgreSQL plans for those units' own rows (a unit with few records is
+        not searched for along every record in order)."""
+        return list(unit_and_children(self.unit).values_list("pk", flat=True)) if self.unit else []
+
     @property
     def bounds(self) -> tuple[datetime.date, datetime.date]:
         return academic_year_bounds(self.academic_year)
@@ -169,7 +176,7 @@ def partners_filtered(*, filters: DashboardFilters):
         partners = partners.filter(
             Exists(
                 AgreementParty.objects.filter(
-                    institution=OuterRef("pk"), agreement__responsible_unit__in=unit_and_children(filters.unit)
+                    institution=OuterRef("pk"), agreement__responsible_unit__in=filters.unit_ids
                 )
             )
         )
@@ -194,7 +201,7 @@ def _partner_set_conditions(filters: DashboardFilters) -> list[Q]:
 def agreements_filtered(*, filters: DashboardFilters):
     agreements = Agreement.objects.all()
     if filters.unit:
-        agreements = agreements.filter(responsible_unit__in=unit_and_children(filters.unit))
+        agreements = agreements.filter(responsible_unit__in=filters.unit_ids)
     for condition in _partner_set_conditions(filters):
         agreements = agreements.filter(condition)
     return agreements
@@ -203,7 +210,7 @@ def agreements_filtered(*, filters: DashboardFilters):
 def visits_filtered(*, filters: DashboardFilters):
     visits = Visit.objects.all()
     if filters.unit:
-        visits = visits.filter(host_unit__in=unit_and_children(filters.unit))
+        visits = visits.filter(host_unit__in=filters.unit_ids)
     for condition in _partner_set_conditions(filters):
         visits = visits.filter(condition)
     return visits
@@ -212,7 +219,7 @@ def visits_filtered(*, filters: DashboardFilters):
 def participants_filtered(*, filters: DashboardFilters):
     participants = Participant.objects.active()
     if filters.unit:
-        participants = participants.filter(unit__in=unit_and_children(filters.unit))
+        participants = participants.filter(unit__in=filters.unit_ids)
     for condition in _institution_conditions(filters, "partner_institution__"):
         participants = participants.filter(condition)
     return participants
@@ -757,7 +764,10 @@ def list_expiring_agreements(*, filters: DashboardFilters) -> AttentionList:
 
 def list_overdue_actions(*, filters: DashboardFilters) -> AttentionList:
     overdue = _narrowed_to(FollowUpAction.objects.overdue(filters.today), "visit", visits_filtered(filters=filters))
-    rows, total = _first_rows(overdue.select_related("visit", "owner"), "due_on", "pk")
+    # Counted apart, from the open actions' index alone: a window count joined every overdue
+    # action to its visit and owner before the first fifteen were taken.
+    rows = list(overdue.select_related("visit", "owner").order_by("due_on", "pk")[:LIST_LENGTH])
+    total = overdue.count()
     for action in rows:
         action.days_overdue = (filters.today - action.due_on).days
     # The visit list shows the visits that have them (a visit may have several).
@@ -798,7 +808,7 @@ def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
     for condition in _partner_set_conditions(filters):
         uses = uses.filter(condition)
     if filters.unit:
-        uses = uses.filter(quota__agreement__responsible_unit__in=unit_and_children(filters.unit))
+        uses = uses.filter(responsible_unit__in=filters.unit_ids)
     counted = uses.order_by().annotate(total=Func(F("pk"), function="COUNT", output_field=IntegerField()))
     first = list(
         uses.select_related("quota__agreement")
