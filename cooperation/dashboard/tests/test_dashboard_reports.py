@@ -109,13 +109,13 @@ def bulk_world(size: int, faculty: Unit) -> None:
     )
 
 
-# session, user, 2 permissions, the unit filtered by and the units under it, the notification bell; eight figures; four
-# charts and the map (of which the four stocks, partners and agreements in force, by kind and by
-# country, each read their kept counts and then the records of the day's own month); the first
-# rows of each list with how many there are (one query each) and what they show with them:
-# expiring agreements and their parties with partners, overdue actions and dormant agreements
-# (each counted apart, from an index), the dormant ones' parties with partners, unused quotas,
-# upcoming visits and their partners; the units of the filter form.
+# session, user, 2 permissions, the unit filtered by and the units under it, the notification
+# bell; eight figures; four charts and the map (of which the four stocks, partners and agreements
+# in force, by kind and by country, each read their kept counts and then the records of the day's
+# own month); the first rows of each list with how many there are (one query each) and what they
+# show with them: expiring agreements and their parties with partners, overdue actions and
+# dormant agreements (each counted apart, from an index), the dormant ones' parties with
+# partners, unused quotas, upcoming visits and their partners; the units of the filter form.
 DASHBOARD_QUERIES = 35
 
 
