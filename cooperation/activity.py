@@ -36,7 +36,12 @@ When they are computed again (the invalidation rules, all in this module):
   visit and a visit's partners changed move the visit's;
 - writes that send no signals call `refresh_kept()` themselves: `seed_bulk` for everything,
   the backup restore likewise after loading (`recomputed_at_the_end()`);
-- `manage.py refresh_kept` computes everything afresh (after a manual fix in SQL).
+- `manage.py refresh_kept` computes everything afresh (after a manual fix in SQL);
+- last, in the same transaction, the dashboard's kept counts of what was touched
+  (cooperation/dashboard/tallies.py `recount`): the agreements and the partners above, the
+  participants written or whose program, partner institution or unit moved, and the visits; a
+  unit moved under another parent touches its agreements, their partners, its participants and
+  its visits.
 
 Mobility and visits live in apps above agreements, so the rules live here, above all three.
 """
