@@ -309,27 +309,29 @@ def recount(source: str, ids) -> int:
             TallyMark.objects.bulk_create(
                 [TallyMark(source=source, row_id=pk, signature=None) for pk in chunk], ignore_conflicts=True
             )
-            marks = dict(
-                TallyMark.objects.select_for_update()
+            marks = {
+                mark.row_id: mark
+                for mark in TallyMark.objects.select_for_update()
                 .filter(source=source, row_id__in=chunk)
                 .order_by("row_id")
-                .values_list("row_id", "signature")
-            )
+            }
             new = signatures_of(chunk)
             change: Counter = Counter()
-            changed: dict[int, dict | None] = {}
+            changed = []
             for pk in chunk:
-                before, after = marks.get(pk), new.get(pk)
-                if before == after:
+                mark, after = marks[pk], new.get(pk)
+                if mark.signature == after:
                     continue
-                if before:
-                    change.subtract(keys_of(before))
+                if mark.signature:
+                    change.subtract(keys_of(mark.signature))
                 if after:
                     change.update(keys_of(after))
-                changed[pk] = after
+                mark.signature = after
+                changed.append(mark)
             _append(change)
-            for pk, signature in changed.items():
-                TallyMark.objects.filter(source=source, row_id=pk).update(signature=signature)
+            # Updated where they are, never deleted and made again: a write waiting for one of
+            # these rows' locks then reads the signature stored here.
+            TallyMark.objects.bulk_update(changed, ["signature"], batch_size=500)
             moved += len(changed)
     return moved
 
