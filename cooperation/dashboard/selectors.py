@@ -800,7 +800,8 @@ def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
     withdrawn, in a program of that year resting on the agreement, same direction and category)."""
     # The recorded participants are kept per condition and year (QuotaUse, cooperation/activity.py
     # says when they are computed, with the agreement's title to order by): the first rows come
-    # from its index in order, stopping at the fifteenth, and their number from the index alone,
+    # from its index in order, stopping at the fifteenth; their number is kept too
+    # (cooperation/dashboard/tallies.py), or with several filters counted from the index alone,
     # in a subquery run once (a window count would read every row of the year).
     # The partner filters test the agreement's partner sets copied onto the use: the year's
     # uses alone are read, not every agreement.
@@ -809,17 +810,19 @@ def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
         uses = uses.filter(condition)
     if filters.unit:
         uses = uses.filter(responsible_unit__in=filters.unit_ids)
-    counted = uses.order_by().annotate(total=Func(F("pk"), function="COUNT", output_field=IntegerField()))
-    first = list(
-        uses.select_related("quota__agreement")
-        .annotate(list_total=Subquery(counted.values("total")))
-        .order_by("-unused", "agreement_title", "quota_id")[:LIST_LENGTH]
-    )
+    first = uses.select_related("quota__agreement").order_by("-unused", "agreement_title", "quota_id")
+    scope = tallies.scope_of(filters)
+    if scope is None:
+        counted = uses.order_by().annotate(total=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+        first = list(first.annotate(list_total=Subquery(counted.values("total")))[:LIST_LENGTH])
+        total = first[0].list_total if first else 0
+    else:
+        first = list(first[:LIST_LENGTH])
+        total = sum(tallies.flows("quotas_unused", scope, [f"A{filters.academic_year}"]).values())
     rows = []
     for use in first:
         use.quota.recorded, use.quota.unused = use.recorded, use.unused
         rows.append(use.quota)
-    total = first[0].list_total if first else 0
     for quota in rows:
         quota.participants_url = list_url(
             "dashboard-participants",

@@ -15,7 +15,9 @@ What is kept (`Tally`: figure, scope, bucket, part, total):
   agreement signed), in its month and its year;
 - **mobility** ("mobility"): each participant not withdrawn, in the academic year of their
   program, per direction and kind;
-- **visits** ("visits"): each visit not cancelled, in the month it starts, per kind.
+- **visits** ("visits"): each visit not cancelled, in the month it starts, per kind;
+- **unused quotas** ("quotas_unused"): an agreement's conditions with places left in an academic
+  year (agreements.QuotaUse, of an agreement ever signed), under the agreement's scopes.
 
 Each is kept under every scope the record falls in: "" (no filter), "unit:<id>" (its unit and
 that unit's parent, as `partners.models.unit_and_children` counts), "country:<code>",
@@ -44,10 +46,10 @@ from collections import Counter
 from itertools import islice
 
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Q, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 from django.utils import timezone
 
-from agreements.models import Agreement, AgreementParty
+from agreements.models import Agreement, AgreementParty, QuotaUse
 from cooperation.dashboard.models import Tally, TallyMark
 from cooperation.lib.regions import REGIONS
 from cooperation.visits.models import Visit
@@ -150,6 +152,14 @@ def agreement_signatures(ids=None) -> dict[int, dict]:
     if ids is not None:
         rows = rows.filter(pk__in=ids)
     parents = _unit_parents()
+    unused = QuotaUse.objects.filter(ever_signed=True, unused__gt=0)
+    if ids is not None:
+        unused = unused.filter(quota__agreement_id__in=ids)
+    quotas: dict[int, dict] = {}
+    for agreement_id, year, count in (
+        unused.values_list("quota__agreement_id", "academic_year").annotate(count=Count("pk")).order_by()
+    ):
+        quotas.setdefault(agreement_id, {})[year] = count
     signatures = {}
     fields = ("pk", "kind", "responsible_unit_id", "status", "signed_on", "valid_from", "expires_on", "auto_renews")
     for pk, kind, unit, status, signed_on, valid_from, expires_on, auto_renews, countries, kinds in rows.values_list(
@@ -160,7 +170,7 @@ def agreement_signatures(ids=None) -> dict[int, dict]:
         until = None if auto_renews or expires_on is None else expires_on
         # in_force_condition: signed, started and not past expiry; never, when it would end first.
         in_force = status == Agreement.Status.SIGNED and not (valid_from and until and valid_from > until)
-        if not signed and not in_force:
+        if not signed and not in_force and pk not in quotas:
             continue
         signatures[pk] = {
             "scopes": ["", *_unit_scopes([unit], parents), *_partner_scopes(countries, kinds)],
@@ -171,6 +181,8 @@ def agreement_signatures(ids=None) -> dict[int, dict]:
             "in_force": [_iso(valid_from), _iso(until + datetime.timedelta(days=1)) if until else None]
             if in_force
             else None,
+            # Its conditions with places left, per academic year (QuotaUse, kept by activity.py).
+            "quotas": quotas.get(pk, {}),
         }
     return signatures
 
@@ -190,6 +202,8 @@ def agreement_keys(signature: dict) -> list[tuple]:
             for bucket in buckets:
                 keys += [(figure, scope, bucket, kind) for scope in scopes]
                 keys += [(f"{figure}_country", scope, bucket, country) for scope in scopes for country in countries]
+    for year, count in signature.get("quotas", {}).items():
+        keys += [("quotas_unused", scope, f"A{year}", "") for scope in scopes] * count
     return keys
 
 
