@@ -10,9 +10,9 @@ class Tally(models.Model):
     is taken on), for one `part` of it (a kind of agreement, a country, a direction)."""
 
     figure = models.CharField(max_length=24)
-    scope = models.CharField(max_length=48)
+    scope = models.CharField(max_length=48, blank=True)  # "": no filter
     bucket = models.CharField(max_length=16)
-    part = models.CharField(max_length=48)
+    part = models.CharField(max_length=48, blank=True)  # "": a partner without a country
     total = models.IntegerField()
 
     class Meta:
@@ -30,7 +30,7 @@ class TallyMark(models.Model):
 
     source = models.CharField(max_length=16)
     row_id = models.BigIntegerField()
-    signature = models.JSONField(null=True)
+    signature = models.JSONField(null=True, blank=True)  # None: counted nowhere
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "row_id"], name="tally_mark_row")]

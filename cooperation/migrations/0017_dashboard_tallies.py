@@ -19,9 +19,9 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("figure", models.CharField(max_length=24)),
-                ("scope", models.CharField(max_length=48)),
+                ("scope", models.CharField(blank=True, max_length=48)),
                 ("bucket", models.CharField(max_length=16)),
-                ("part", models.CharField(max_length=48)),
+                ("part", models.CharField(blank=True, max_length=48)),
                 ("total", models.IntegerField()),
             ],
             options={
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("source", models.CharField(max_length=16)),
                 ("row_id", models.BigIntegerField()),
-                ("signature", models.JSONField(null=True)),
+                ("signature", models.JSONField(blank=True, null=True)),
             ],
             options={
                 "constraints": [models.UniqueConstraint(fields=("source", "row_id"), name="tally_mark_row")],
