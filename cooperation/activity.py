@@ -609,6 +609,13 @@ def _around_links(sender, instance, action, reverse, model, pk_set, **kwargs):
         _changes(_before().pop(key, Touched()) | touched)
 
 
+def written_without_signals(model, pks) -> None:
+    """Rows of `model` written without signals (bulk_create): what they touch computed again, as
+    their saves would have had it (at the end of the batch, inside `batched()`)."""
+    if model in WATCHED:
+        _changes(_touched(model, list(pks)))
+
+
 @contextlib.contextmanager
 def batched():
     """Inside, the agreements and partners that writes touch are collected and computed once, at

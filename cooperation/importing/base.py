@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from cooperation import activity
 from cooperation.importing.readers import header_names, parse_text
 from cooperation.lib.history import save_with_history, set_many_with_history
 
@@ -293,6 +294,8 @@ class Recorder:
             objs, type(objs[0]), batch_size=500, default_user=self.user, default_change_reason=self.reason
         )
         self.created += [[obj._meta.label_lower, obj.pk] for obj in objs]
+        # What their saves would have computed (the dashboard's kept figures and counts).
+        activity.written_without_signals(type(objs[0]), [obj.pk for obj in objs])
         return objs
 
     def update(self, obj: models.Model, changes: dict) -> models.Model:
