@@ -521,3 +521,105 @@ def test_two_connections_writing_participants_of_one_program_at_once_lose_nothin
     assert sums() != before
     assert sums().get(("mobility", "country:KZ", "A2025/2026", "outgoing:student"), 0) == 0
     assert sums()[("mobility", "country:KZ", "A2026/2027", "outgoing:student")] == 1
+
+
+def run_overlapping(first, second, wait=3):
+    """`first` writes in its transaction and, before committing, lets `second` write in its own;
+    `first` commits once `second` has written, or after `wait` seconds when `second` waits for
+    it (a lock); then `second` commits."""
+    first_written, second_written, errors = threading.Event(), threading.Event(), []
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                first()
+                first_written.set()
+                second_written.wait(timeout=wait)
+        except Exception as error:  # noqa: BLE001 - reported to the test's thread
+            errors.append(error)
+        finally:
+            first_written.set()
+            connection.close()
+
+    def run_second():
+        try:
+            first_written.wait(timeout=20)
+            with transaction.atomic():
+                second()
+                second_written.set()
+        except Exception as error:  # noqa: BLE001 - reported to the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("partner_first", [True, False], ids=["partner first", "participant first"])
+def test_a_participant_written_while_its_partner_changes_country_counts_in_the_new_country(partner_first):
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    program = ProgramFactory(academic_year="2025/2026")
+    kazakh = InstitutionFactory(country="KZ")
+
+    def change_country():
+        kazakh.country = "KG"
+        kazakh.save()
+
+    def enrol():
+        ParticipantFactory(program=program, partner_institution=kazakh)
+
+    run_overlapping(*((change_country, enrol) if partner_first else (enrol, change_country)))
+
+    assert Participant.objects.get().partner_institution.country == "KG"
+    assert sums() == counted_afresh()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("unit_first", [True, False], ids=["unit first", "agreement first"])
+def test_an_agreement_written_while_its_unit_moves_counts_under_the_new_parent(unit_first):
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    university = UnitFactory(name="The University", kind=Unit.Kind.UNIVERSITY)
+    faculty = UnitFactory(name="Engineering")
+
+    def move_unit():
+        faculty.parent = university
+        faculty.save()
+
+    def sign():
+        agreement(faculty, [InstitutionFactory()], signed_on=DAY(2025, 1, 1), valid_from=DAY(2025, 1, 1))
+
+    run_overlapping(*((move_unit, sign) if unit_first else (sign, move_unit)))
+
+    assert sums() == counted_afresh()
+    assert sums()[("signed", f"unit:{university.pk}", "Y2025", "mou")] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("party_first", [True, False], ids=["party first", "partner first"])
+def test_a_party_added_while_another_partner_changes_country_is_counted_with_both(party_first):
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    kazakh, german = InstitutionFactory(country="KZ"), InstitutionFactory(country="DE")
+    signed = agreement(UnitFactory(), [kazakh], signed_on=DAY(2025, 1, 1), valid_from=DAY(2025, 1, 1))
+
+    def add_party():
+        AgreementPartyFactory(agreement=signed, institution=german)
+
+    def change_country():
+        kazakh.country = "KG"
+        kazakh.save()
+
+    run_overlapping(*((add_party, change_country) if party_first else (change_country, add_party)))
+
+    signed.refresh_from_db()
+    assert set(signed.partner_countries) == {"DE", "KG"}
+    assert sums() == counted_afresh()
+    assert sums()[("in_force_from_country", "", "Y2025", "DE")] == 1
