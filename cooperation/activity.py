@@ -371,9 +371,10 @@ def _quota_use_fields(names, kept: tuple) -> dict:
 
 
 def refresh_kept(touched: "Touched | None" = None) -> int:
-    """Compute again what `touched` touched (everything when None), in one transaction, the
-    agreements locked first and then the partners (always in that order, and each in id
-    order, so that two writes cannot deadlock on them); how many rows changed."""
+    """Compute again what `touched` touched (everything when None), in one transaction: the
+    units and the partners it is computed from locked first (_lock_what_is_read), then the
+    agreements (always in that order, and each in id order, so that two writes cannot deadlock
+    on them); how many rows changed."""
     with transaction.atomic():
         if touched is None:
             # The partner sets before the conditions' uses, which copy them.
