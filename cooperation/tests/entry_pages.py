@@ -29,9 +29,9 @@ STAMPED = {"updated_at", "search_text", "name_keys"}
 # adding or removing a variant also changes the partner's row there (InstitutionName.save()); an
 # agreement's last activity follows its programs, participants and visits, a partner's first
 # signing its agreements, a condition's uses its participants, and an agreement's partner sets
-# its parties' partners (cooperation/activity.py).
+# its parties' partners, and the dashboard's tallies every counted record (cooperation/activity.py).
 REBUILT = {"search_text", "name_keys", "last_activity_on", "first_signed_on", "partner_countries", "partner_kinds"}
-REBUILT_TABLES = {"agreements.QuotaUse"}
+REBUILT_TABLES = {"agreements.QuotaUse", "cooperation.Tally", "cooperation.TallyMark"}
 MANAGEMENT = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$")
 ROW = re.compile(r"^(?P<prefix>[a-z_]+)-(?P<index>\d+)-(?P<field>\w+)$")
 

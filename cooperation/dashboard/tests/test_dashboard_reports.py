@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Agreement, AgreementParty, Quota
+from cooperation.activity import refresh_kept
 from cooperation.dashboard.selectors import dashboard_figures, default_filters
 from cooperation.tests.factories import ParticipantFactory, ProgramFactory, UserFactory
 from cooperation.visits.models import FollowUpAction, Visit
@@ -107,6 +108,7 @@ def bulk_world(size: int, faculty: Unit) -> None:
         )
         for n in range(max(size // 10, 1))
     )
+    refresh_kept()  # bulk_create sends no signals: the kept counts made afresh, as seed_bulk does
 
 
 # session, user, 2 permissions, the unit filtered by, the notification bell; eight figures; four
