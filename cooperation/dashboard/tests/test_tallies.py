@@ -90,9 +90,9 @@ def aware(day: datetime.date, hour: int = 12) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def partner(country, kind=Institution.Kind.UNIVERSITY, entered=LONG_AGO, **fields) -> Institution:
+def partner(country, kind=Institution.Kind.UNIVERSITY, entered=LONG_AGO, hour=12, **fields) -> Institution:
     institution = InstitutionFactory(country=country, kind=kind, **fields)
-    institution.created_at = aware(entered)  # written through save(), as an edit would
+    institution.created_at = aware(entered, hour)  # written through save(), as an edit would
     institution.save()
     return institution
 
@@ -117,11 +117,12 @@ def world(db):
     bishkek = partner("KG", Institution.Kind.COLLEGE, entered=DAY(2024, 2, 29))
     berlin = partner("DE", Institution.Kind.RESEARCH_INSTITUTE)
     shanghai = partner("CN", Institution.Kind.COMPANY, entered=DAY(2026, 11, 30))  # after its first agreement
-    boston = partner("US", entered=DAY(2020, 3, 1))
+    # Entered at midnight here, still the day before in UTC: a partner from the local day on.
+    boston = partner("US", entered=DAY(2020, 3, 1), hour=0)
     tokyo = partner("JP", status=Institution.Status.INACTIVE)
     prospective = partner("FR", status=Institution.Status.PROSPECTIVE)
     duplicate = partner("KZ", Institution.Kind.COLLEGE, entered=DAY(2018, 5, 5))
-    lonely = partner("KR", Institution.Kind.SCHOOL, entered=DAY(2025, 8, 31))  # a partner with no agreement
+    lonely = partner("KR", Institution.Kind.SCHOOL, entered=DAY(2025, 9, 1), hour=0)  # with no agreement
 
     Signed, Kind = Agreement.Status.SIGNED, Agreement.Kind
     agreement(engineering, [ankara, almaty], signed_on=DAY(2019, 3, 10), valid_from=DAY(2019, 4, 1),
