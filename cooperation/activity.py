@@ -52,7 +52,7 @@ import threading
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
@@ -390,14 +390,16 @@ def _quota_use_fields(names, kept: tuple) -> dict:
 
 
 def refresh_kept(touched: "Touched | None" = None) -> int:
-    """Compute again what `touched` touched (everything when None), in one transaction, the
-    agreements locked first and then the partners (always in that order, and each in id
-    order, so that two writes cannot deadlock on them); how many rows changed."""
+    """Compute again what `touched` touched (everything when None), in one transaction: the
+    units and the partners it is computed from locked first (_lock_what_is_read), then the
+    agreements (always in that order, and each in id order, so that two writes cannot deadlock
+    on them); how many rows changed."""
     with transaction.atomic():
         if touched is None:
             # The partner sets before the conditions' uses, which copy them.
             changed = refresh_last_activity() + refresh_first_signed() + refresh_partner_sets()
             return changed + refresh_quota_uses() + refresh_visit_partner_sets() + tallies.rebuild()
+        _lock_what_is_read(touched)
         changed = 0
         if touched.agreements:
             changed += refresh_last_activity(touched.agreements)  # locks them
@@ -419,6 +421,49 @@ def refresh_kept(touched: "Touched | None" = None) -> int:
         changed += tallies.recount("participant", touched.participants)
         changed += tallies.recount("visit", touched.visits)
         return changed + len(moved)
+
+
+def _lock_what_is_read(touched: Touched) -> None:
+    """Lock the units and the partners that what `touched` touched is computed from, before the
+    agreements: a write to one of them at the same moment (a partner's country or kind, a unit
+    moved under another) then waits for this transaction, or this one for it, and is read as
+    committed. Without it, a participant entered while its partner changed country, or an
+    agreement while its unit moved, counted in the tallies under the old ones (neither write saw
+    the other's row), and a party added while another party's partner changed country was lost
+    from the agreement's partner sets. Shared, so that writes reading the same partner or unit
+    do not wait for one another; the partners whose first signing is computed for update, as
+    refresh_first_signed() locks them next; all in id order."""
+    if connection.vendor != "postgresql":
+        return  # SQLite writes one transaction at a time
+    agreements = touched.agreements | touched.partnered
+    units = set(Agreement.objects.filter(pk__in=agreements).values_list("responsible_unit_id", flat=True))
+    parties = AgreementParty.objects.filter(institution_id__in=touched.institutions)
+    units |= set(parties.values_list("agreement__responsible_unit_id", flat=True))
+    parties = AgreementParty.objects.filter(agreement_id__in=touched.partnered, institution__isnull=False)
+    partners = set(parties.values_list("institution_id", flat=True))
+    participants = Participant.objects.filter(pk__in=touched.participants)
+    for unit, partner in participants.values_list("unit_id", "partner_institution_id"):
+        units.add(unit)
+        partners.add(partner)
+    _lock_rows(Unit, {pk: "SHARE" for pk in units if pk is not None})
+    modes = {pk: "SHARE" for pk in partners if pk is not None}
+    modes.update(dict.fromkeys(touched.institutions - {None}, "UPDATE"))
+    _lock_rows(Institution, modes)
+
+
+def _lock_rows(model, modes: dict[int, str]) -> None:
+    """Lock these rows of `model` ({pk: "SHARE" or "UPDATE"}) in id order, one statement for each
+    run of ids locked alike."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    runs: list[tuple[str, list[int]]] = []
+    for pk in sorted(modes):
+        if runs and runs[-1][0] == modes[pk]:
+            runs[-1][1].append(pk)
+        else:
+            runs.append((modes[pk], [pk]))
+    with connection.cursor() as cursor:
+        for mode, pks in runs:
+            cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR {mode}", [pks])
 
 
 # What a written row touches (as the database holds it at the moment of asking)

@@ -29,7 +29,8 @@ STAMPED = {"updated_at", "search_text", "name_keys"}
 # adding or removing a variant also changes the partner's row there (InstitutionName.save()); an
 # agreement's last activity follows its programs, participants and visits, a partner's first
 # signing its agreements, a condition's uses its participants, and an agreement's partner sets
-# its parties' partners (cooperation/activity.py).
+# its parties' partners (cooperation/activity.py). The dashboard's kept counts are not in the
+# state compared at all (db_state.KEPT_COUNTS).
 REBUILT = {"search_text", "name_keys", "last_activity_on", "first_signed_on", "partner_countries", "partner_kinds"}
 REBUILT_TABLES = {"agreements.QuotaUse"}
 MANAGEMENT = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$")

@@ -1,8 +1,10 @@
 """A partner's first signing (Institution.first_signed_on), each condition's use per academic
-year (QuotaUse) and an agreement's and a visit's partners' countries and kinds
-(Agreement.partner_countries, .partner_kinds; Visit's alike), kept by cooperation/activity.py, equal after every kind of write what the
-records say when read from scratch: the models, the entry pages, the admin, an import and its
-undo, a partner merge, the demo loader, seed_bulk, a backup restore and the command."""
+year (QuotaUse), an agreement's and a visit's partners' countries and kinds
+(Agreement.partner_countries, .partner_kinds; Visit's alike) and the dashboard's tallies
+(cooperation/dashboard/tallies.py), kept by cooperation/activity.py, equal after every kind of
+write what the records say when read from scratch: the models, the entry pages, the admin, an
+import and its undo, a partner merge, the demo loader, seed_bulk, a backup restore and the
+command."""
 
 import datetime
 import io
@@ -12,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementParty, Quota, QuotaUse
+from cooperation.dashboard.tests.test_tallies import assert_tallies_kept
 from cooperation.demo import demo_load
 from cooperation.demo.bulk import Sizes, seed_bulk
 from cooperation.importing.services import import_confirm, import_preview, import_undo
@@ -128,6 +131,8 @@ def assert_kept():
     agreement_of = dict(Quota.objects.values_list("pk", "agreement_id"))
     assert quota_use_partner_sets() == {key: expected[agreement_of[key[0]]] for key in quota_uses_from_scratch()}
     assert visit_sets() == visit_sets_from_scratch()
+    # The dashboard's tallies: what counting every record afresh gives (read only, nothing rebuilt).
+    assert_tallies_kept()
 
 
 def use(quota, year=YEAR) -> tuple[int, int] | None:
