@@ -359,12 +359,14 @@ def _append(change: Counter) -> None:
 
 
 def rebuild() -> int:
-    """Count every record afresh: the tallies and the marks replaced. How many tally rows."""
+    """Count every record afresh: the tallies and the marks replaced. How many counts were not
+    what counting afresh gives (a key whose sum differed, or was missing or left over)."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # No write may recount while everything is counted again (it would be lost). Readers
             # go on reading the old counts until this commits.
             cursor.execute(f"LOCK TABLE {_table(TallyMark)} IN EXCLUSIVE MODE")
+        kept = _sums()
         # In SQL: Django's delete() would load every row to send its signals.
         cursor.execute(f"DELETE FROM {_table(Tally)}")
         cursor.execute(f"DELETE FROM {_table(TallyMark)}")
@@ -375,10 +377,17 @@ def rebuild() -> int:
                 totals.update(keys_of(signature))
                 marks.append((source, pk, json.dumps(signature)))
         _insert(cursor, TallyMark, ("source", "row_id", "signature"), marks)
+        totals = {key: total for key, total in totals.items() if total}
         _insert(cursor, Tally, ("figure", "scope", "bucket", "part", "total"), [
-            (*key, total) for key, total in totals.items() if total
+            (*key, total) for key, total in totals.items()
         ])  # fmt: skip
-    return sum(1 for total in totals.values() if total)
+    return sum(1 for key in kept.keys() | totals.keys() if kept.get(key) != totals.get(key))
+
+
+def _sums() -> dict[tuple, int]:
+    """{(figure, scope, bucket, part): total} as kept now, the keys that sum to nothing left out."""
+    rows = Tally.objects.values_list("figure", "scope", "bucket", "part").annotate(sum=Sum("total")).order_by()
+    return {(figure, scope, bucket, part): total for figure, scope, bucket, part, total in rows if total}
 
 
 def _table(model) -> str:
