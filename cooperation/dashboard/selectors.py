@@ -250,6 +250,22 @@ def _kept_figure(key, label, model, current: Counter, previous: Counter, url) ->
     return Figure(key=key, label=label, current=total, previous=total_before, url=url(), parts=parts)
 
 
+def _kept_year_on_year(
+    figure: str, scope: str, filters: DashboardFilters, buckets_of, kind_of
+) -> tuple[Counter, Counter]:
+    """A kept flow in this academic year and the one before ({kind: n} each): `buckets_of` an
+    academic year gives its buckets, `kind_of` a part the kind it counts for (None: not counted
+    here)."""
+    this_year = buckets_of(filters.academic_year)
+    last_year = buckets_of(filters.previous().academic_year)
+    current, previous = Counter(), Counter()
+    for (bucket, part), total in tallies.flows(figure, scope, this_year + last_year).items():
+        kind = kind_of(part)
+        if kind is not None:
+            (current if bucket in this_year else previous)[kind] += total
+    return current, previous
+
+
 def _kind_figure(key, label, queryset, current: Q, previous: Q, url) -> Figure:
     # COUNT(kind), never null, rather than COUNT(id): the participants' counts then come from an
     # index alone (participant_program_figures), without reading the rows. Only the rows either
@@ -368,12 +384,7 @@ def figure_agreements_signed(*, filters: DashboardFilters) -> Figure:
             _signed_in(filters.previous().bounds),
             url,
         )
-    this_year = tallies.months_of_academic_year(filters.academic_year)
-    last_year = tallies.months_of_academic_year(filters.previous().academic_year)
-    kept = tallies.flows("signed", scope, this_year + last_year)
-    current, previous = Counter(), Counter()
-    for (bucket, kind), total in kept.items():
-        (current if bucket in this_year else previous)[kind] += total
+    current, previous = _kept_year_on_year("signed", scope, filters, tallies.months_of_academic_year, lambda kind: kind)
     return _kept_figure("agreements_signed", label, Agreement, current, previous, url)
 
 
@@ -402,12 +413,9 @@ def _visit_figure(key, label, direction: str, kinds, filters: DashboardFilters) 
             _visits_in(filters.previous().bounds),
             url,
         )
-    this_year = tallies.months_of_academic_year(filters.academic_year)
-    last_year = tallies.months_of_academic_year(filters.previous().academic_year)
-    current, previous = Counter(), Counter()
-    for (bucket, kind), total in tallies.flows("visits", scope, this_year + last_year).items():
-        if kind in kinds:
-            (current if bucket in this_year else previous)[kind] += total
+    current, previous = _kept_year_on_year(
+        "visits", scope, filters, tallies.months_of_academic_year, lambda kind: kind if kind in kinds else None
+    )
     return _kept_figure(key, label, Visit, current, previous, url)
 
 
@@ -432,9 +440,9 @@ def _mobility_figure(key, label, direction: str, filters: DashboardFilters) -> F
             withdrawn="false",
         )
 
-    this_year, last_year = filters.academic_year, filters.previous().academic_year
     scope = tallies.scope_of(filters)
     if scope is None:
+        this_year, last_year = filters.academic_year, filters.previous().academic_year
         return _kind_figure(
             key,
             label,
@@ -445,11 +453,13 @@ def _mobility_figure(key, label, direction: str, filters: DashboardFilters) -> F
             Q(program__academic_year=last_year),
             url,
         )
-    current, previous = Counter(), Counter()
-    for (bucket, part), total in tallies.flows("mobility", scope, [f"A{this_year}", f"A{last_year}"]).items():
-        part_direction, kind = part.split(":")
-        if part_direction == direction:
-            (current if bucket == f"A{this_year}" else previous)[kind] += total
+    current, previous = _kept_year_on_year(
+        "mobility",
+        scope,
+        filters,
+        lambda year: [tallies.academic_year_bucket(year)],
+        lambda part: part.partition(":")[2] if part.startswith(f"{direction}:") else None,
+    )
     return _kept_figure(key, label, Participant, current, previous, url)
 
 
@@ -521,8 +531,9 @@ def chart_agreements_signed_per_year(*, filters: DashboardFilters) -> Chart:
         )
         counts = {(row["kind"], row["year"].year): row["total"] for row in rows}
     else:
-        kept = tallies.flows("signed", scope, [f"Y{year:04d}" for year in years])
-        counts = {(kind, int(bucket[1:])): total for (bucket, kind), total in kept.items()}
+        year_of = {tallies.year_bucket(year): year for year in years}
+        kept = tallies.flows("signed", scope, list(year_of))
+        counts = {(kind, year_of[bucket]): total for (bucket, kind), total in kept.items()}
     datasets = []
     for kind, label in Agreement.Kind.choices:
         if not any((kind, year) in counts for year in years):
@@ -554,9 +565,10 @@ def chart_mobility_per_year(*, filters: DashboardFilters) -> Chart:
         )
         counts = {(row["direction"], row["program__academic_year"]): row["total"] for row in rows}
     else:
+        year_of = {tallies.academic_year_bucket(year): year for year in years}
         counts = Counter()
-        for (bucket, part), total in tallies.flows("mobility", scope, [f"A{year}" for year in years]).items():
-            counts[(part.split(":")[0], bucket[1:])] += total
+        for (bucket, part), total in tallies.flows("mobility", scope, list(year_of)).items():
+            counts[(part.split(":")[0], year_of[bucket])] += total
     datasets = [
         {
             "label": str(label),
@@ -626,9 +638,7 @@ def chart_visits_per_quarter(*, filters: DashboardFilters) -> Chart:
         )
         counts = {row["quarter"]: row for row in rows}
     else:
-        months = {
-            f"M{quarter.year:04d}-{quarter.month + step:02d}": quarter for quarter in quarters for step in range(3)
-        }
+        months = {month: quarter for quarter in quarters for month in tallies.months_from(quarter, 3)}
         counts = {}
         for (bucket, kind), total in tallies.flows("visits", scope, list(months)).items():
             direction = _visit_direction(kind)
@@ -818,7 +828,9 @@ def list_unused_quotas(*, filters: DashboardFilters) -> AttentionList:
         total = first[0].list_total if first else 0
     else:
         first = list(first[:LIST_LENGTH])
-        total = sum(tallies.flows("quotas_unused", scope, [f"A{filters.academic_year}"]).values())
+        total = sum(
+            tallies.flows("quotas_unused", scope, [tallies.academic_year_bucket(filters.academic_year)]).values()
+        )
     rows = []
     for use in first:
         use.quota.recorded, use.quota.unused = use.recorded, use.unused

@@ -51,6 +51,7 @@ from django.utils import timezone
 
 from agreements.models import Agreement, AgreementParty, QuotaUse
 from cooperation.dashboard.models import Tally, TallyMark
+from cooperation.lib.academic_years import academic_year_bounds
 from cooperation.lib.regions import REGIONS
 from cooperation.visits.models import Visit
 from mobility.models import Participant
@@ -68,25 +69,43 @@ for _code, (_label, _countries) in REGIONS.items():
 # Buckets and scopes
 
 
+def year_bucket(year: int) -> str:
+    return f"Y{year:04d}"
+
+
+def month_bucket(day: datetime.date) -> str:
+    return f"M{day.year:04d}-{day.month:02d}"
+
+
+def academic_year_bucket(academic_year: str) -> str:
+    return f"A{academic_year}"
+
+
 def buckets_of(day: datetime.date) -> tuple[str, str]:
     """The year and the month a day falls in, as buckets."""
-    return f"Y{day.year:04d}", f"M{day.year:04d}-{day.month:02d}"
+    return year_bucket(day.year), month_bucket(day)
 
 
 def before(day: datetime.date) -> Q:
     """The buckets of every day before `day`'s month: the years before its year (and the time
     before everything), then its year's months before its month."""
     # Ranges of the index, not patterns: every year bucket sorts after "Y", every month's after "M".
-    return Q(bucket__gte="Y", bucket__lt=f"Y{day.year:04d}") | Q(
-        bucket__gte=f"M{day.year:04d}-01", bucket__lt=f"M{day.year:04d}-{day.month:02d}"
+    return Q(bucket__gte="Y", bucket__lt=year_bucket(day.year)) | Q(
+        bucket__gte=month_bucket(day.replace(month=1)), bucket__lt=month_bucket(day)
     )
 
 
+def months_from(first: datetime.date, count: int) -> list[str]:
+    """The buckets of `count` months, from the one `first` falls in."""
+    months, day = [], first.replace(day=1)
+    for _month in range(count):
+        months.append(month_bucket(day))
+        day = (day + datetime.timedelta(days=31)).replace(day=1)
+    return months
+
+
 def months_of_academic_year(academic_year: str) -> list[str]:
-    start = int(academic_year[:4])
-    return [f"M{start:04d}-{month:02d}" for month in range(9, 13)] + [
-        f"M{start + 1:04d}-{month:02d}" for month in range(1, 9)
-    ]
+    return months_from(academic_year_bounds(academic_year)[0], 12)
 
 
 def scope_of(filters) -> str | None:
@@ -167,9 +186,7 @@ def agreement_signatures(ids=None) -> dict[int, dict]:
     ).order_by():
         countries, kinds = sorted(countries or {}), sorted(kinds or {})
         signed = signed_on if status not in Agreement.UNSIGNED else None
-        until = None if auto_renews or expires_on is None else expires_on
-        # in_force_condition: signed, started and not past expiry; never, when it would end first.
-        in_force = status == Agreement.Status.SIGNED and not (valid_from and until and valid_from > until)
+        in_force = in_force_span(valid_from, expires_on, auto_renews) if status == Agreement.Status.SIGNED else None
         if not signed and not in_force and pk not in quotas:
             continue
         signatures[pk] = {
@@ -177,14 +194,21 @@ def agreement_signatures(ids=None) -> dict[int, dict]:
             "kind": kind,
             "countries": countries,
             "signed": _iso(signed),
-            # The first day in force (None: from the start) and the first day no longer in force.
-            "in_force": [_iso(valid_from), _iso(until + datetime.timedelta(days=1)) if until else None]
-            if in_force
-            else None,
+            "in_force": [_iso(day) for day in in_force] if in_force else None,
             # Its conditions with places left, per academic year (QuotaUse, kept by activity.py).
             "quotas": quotas.get(pk, {}),
         }
     return signatures
+
+
+def in_force_span(valid_from, expires_on, auto_renews) -> tuple | None:
+    """A signed agreement's first day in force (None: from the start) and its first day no
+    longer in force (None: never), as in_force_condition has them; None if it would end before
+    it began."""
+    until = None if auto_renews or expires_on is None else expires_on
+    if valid_from and until and valid_from > until:
+        return None
+    return valid_from, until + datetime.timedelta(days=1) if until else None
 
 
 def agreement_keys(signature: dict) -> list[tuple]:
@@ -203,7 +227,7 @@ def agreement_keys(signature: dict) -> list[tuple]:
                 keys += [(figure, scope, bucket, kind) for scope in scopes]
                 keys += [(f"{figure}_country", scope, bucket, country) for scope in scopes for country in countries]
     for year, count in signature.get("quotas", {}).items():
-        keys += [("quotas_unused", scope, f"A{year}", "") for scope in scopes] * count
+        keys += [("quotas_unused", scope, academic_year_bucket(year), "") for scope in scopes] * count
     return keys
 
 
@@ -221,10 +245,6 @@ def partner_signatures(ids=None) -> dict[int, dict]:
     for pk, kind, country, created_at, first_signed_on in rows.values_list(
         "pk", "kind", "country", "created_at", "first_signed_on"
     ).order_by():
-        # partner_by_condition: entered by the day, or party to an agreement signed by then.
-        start = timezone.localtime(created_at).date()
-        if first_signed_on and first_signed_on < start:
-            start = first_signed_on
         country = str(country or "")
         signatures[pk] = {
             "scopes": [
@@ -234,9 +254,16 @@ def partner_signatures(ids=None) -> dict[int, dict]:
             ],
             "kind": kind,
             "country": country,
-            "start": start.isoformat(),
+            "start": partner_since(created_at, first_signed_on).isoformat(),
         }
     return signatures
+
+
+def partner_since(created_at: datetime.datetime, first_signed_on: datetime.date | None) -> datetime.date:
+    """The day a partner became one (partner_by_condition): entered, or party to an agreement
+    signed, whichever came first."""
+    entered = timezone.localtime(created_at).date()
+    return first_signed_on if first_signed_on and first_signed_on < entered else entered
 
 
 def partner_keys(signature: dict) -> list[tuple]:
@@ -271,7 +298,7 @@ def participant_signatures(ids=None) -> dict[int, dict]:
 
 
 def participant_keys(signature: dict) -> list[tuple]:
-    bucket = f"A{signature['year']}"
+    bucket = academic_year_bucket(signature["year"])
     return [("mobility", scope, bucket, signature["part"]) for scope in signature["scopes"]]
 
 
@@ -290,7 +317,7 @@ def visit_signatures(ids=None) -> dict[int, dict]:
                 *_partner_scopes(sorted(countries or {}), sorted(kinds or {})),
             ],
             "kind": kind,
-            "month": buckets_of(starts_on)[1],
+            "month": month_bucket(starts_on),
         }
     return signatures
 
@@ -495,10 +522,10 @@ def in_force_partial_month(agreements, days: list[datetime.date]) -> tuple[list[
     )
     kinds, countries = [Counter() for _day in days], [Counter() for _day in days]
     for kind, partner_countries, valid_from, expires_on, auto_renews in rows:
-        until = None if auto_renews or expires_on is None else expires_on
-        if valid_from and until and valid_from > until:
+        span = in_force_span(valid_from, expires_on, auto_renews)
+        if span is None:
             continue  # never in force
-        end = until + datetime.timedelta(days=1) if until else None
+        end = span[1]
         for index, day in enumerate(days):
             start = month_start(day)
             change = (valid_from is not None and start <= valid_from <= day) - (end is not None and start <= end <= day)
@@ -526,9 +553,7 @@ def partners_partial_month(partners, days: list[datetime.date]) -> list[tuple[Co
     counted = [(Counter(), Counter()) for _day in days]
     rows = partners.filter(condition).values_list("kind", "country", "created_at", "first_signed_on").order_by()
     for kind, country, created_at, first_signed_on in rows:
-        start = timezone.localtime(created_at).date()
-        if first_signed_on and first_signed_on < start:
-            start = first_signed_on
+        start = partner_since(created_at, first_signed_on)
         for index, day in enumerate(days):
             if month_start(day) <= start <= day:
                 counted[index][0][kind] += 1
