@@ -126,6 +126,11 @@ def scope_of(filters) -> str | None:
     return f"{name}:{value}"
 
 
+def _scopes(unit_ids, parents: dict, countries, kinds) -> list[str]:
+    """Every scope a record with these units and partners' countries and kinds falls in."""
+    return ["", *_unit_scopes(unit_ids, parents), *_partner_scopes(countries, kinds)]
+
+
 def _unit_scopes(unit_ids, parents: dict) -> list[str]:
     units = set()
     for unit_id in unit_ids:
@@ -190,7 +195,7 @@ def agreement_signatures(ids=None) -> dict[int, dict]:
         if not signed and not in_force and pk not in quotas:
             continue
         signatures[pk] = {
-            "scopes": ["", *_unit_scopes([unit], parents), *_partner_scopes(countries, kinds)],
+            "scopes": _scopes([unit], parents, countries, kinds),
             "kind": kind,
             "countries": countries,
             "signed": _iso(signed),
@@ -247,11 +252,7 @@ def partner_signatures(ids=None) -> dict[int, dict]:
     ).order_by():
         country = str(country or "")
         signatures[pk] = {
-            "scopes": [
-                "",
-                *_unit_scopes(units.get(pk, ()), parents),
-                *_partner_scopes([country] if country else [], [kind]),
-            ],
+            "scopes": _scopes(units.get(pk, ()), parents, [country] if country else [], [kind]),
             "kind": kind,
             "country": country,
             "start": partner_since(created_at, first_signed_on).isoformat(),
@@ -286,11 +287,7 @@ def participant_signatures(ids=None) -> dict[int, dict]:
     for pk, year, direction, kind, unit, country, partner_kind in rows.values_list(*fields, *partner).order_by():
         countries = [str(country)] if country else []
         signatures[pk] = {
-            "scopes": [
-                "",
-                *_unit_scopes([unit], parents),
-                *_partner_scopes(countries, [partner_kind] if partner_kind else []),
-            ],
+            "scopes": _scopes([unit], parents, countries, [partner_kind] if partner_kind else []),
             "year": year,
             "part": f"{direction}:{kind}",
         }
@@ -311,11 +308,7 @@ def visit_signatures(ids=None) -> dict[int, dict]:
     fields = ("pk", "kind", "starts_on", "host_unit_id", "partner_countries", "partner_kinds")
     for pk, kind, starts_on, unit, countries, kinds in rows.values_list(*fields).order_by():
         signatures[pk] = {
-            "scopes": [
-                "",
-                *_unit_scopes([unit], parents),
-                *_partner_scopes(sorted(countries or {}), sorted(kinds or {})),
-            ],
+            "scopes": _scopes([unit], parents, sorted(countries or {}), sorted(kinds or {})),
             "kind": kind,
             "month": month_bucket(starts_on),
         }
